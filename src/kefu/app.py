@@ -1,0 +1,52 @@
+"""Builds the ASGI app: routers, error mapping, and the lifespan that opens the database and bus."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from kefu import __version__
+from kefu.bootstrap import open_context
+from kefu.clock import Clock
+from kefu.config import Settings
+from kefu.web import api_auth, api_conversations, api_visitor, pages, ws
+from kefu.web.errors import install_error_handlers
+from kefu.web.hub import Hub
+
+STATIC = Path(__file__).parent / "web" / "static"
+
+
+def create_app(settings: Settings | None = None, *, clock: Clock | None = None) -> FastAPI:
+    """The kefu web application; migrations run at start-up."""
+    settings = settings or Settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        async with open_context(settings, clock) as ctx:
+            hub = Hub(ctx)
+            unsubscribe = ctx.bus.subscribe(hub.on_event)
+            app.state.ctx = ctx
+            app.state.hub = hub
+            try:
+                yield
+            finally:
+                unsubscribe()
+
+    app = FastAPI(
+        title="kefu",
+        version=__version__,
+        summary="Online customer service: REST and WebSocket API for the web widget, apps and the agent console.",
+        lifespan=lifespan,
+    )
+    install_error_handlers(app)
+    app.include_router(api_auth.router)
+    app.include_router(api_visitor.router)
+    app.include_router(api_conversations.router)
+    app.include_router(ws.router)
+    app.include_router(pages.router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    return app

@@ -1,0 +1,124 @@
+"""The ``kefu`` command: serve, demo, migrate and user management."""
+
+from __future__ import annotations
+
+import asyncio
+import getpass
+from pathlib import Path
+from typing import Annotated
+
+import typer
+import uvicorn
+
+from kefu.app import create_app
+from kefu.bootstrap import open_context
+from kefu.config import Settings
+from kefu.demo import DEMO_LOGINS, seed_demo
+from kefu.errors import KefuError
+from kefu.security import auth
+
+app = typer.Typer(help="kefu (客服): self-hosted online customer service.", no_args_is_help=True)
+user_app = typer.Typer(help="Manage console users (admins, supervisors, agents).", no_args_is_help=True)
+app.add_typer(user_app, name="user")
+
+HostOpt = Annotated[str | None, typer.Option("--host", help="Address to listen on [default: 127.0.0.1].")]
+PortOpt = Annotated[int | None, typer.Option("--port", help="Port to listen on [default: 8000].")]
+DataOpt = Annotated[Path | None, typer.Option("--data-dir", help="Data folder [default: ./kefu-data].")]
+
+
+def _settings(host: str | None = None, port: int | None = None, data_dir: Path | None = None) -> Settings:
+    overrides: dict[str, object] = {}
+    if host is not None:
+        overrides["host"] = host
+    if port is not None:
+        overrides["port"] = port
+    if data_dir is not None:
+        overrides["data_dir"] = data_dir
+    return Settings(**overrides)  # type: ignore[arg-type]
+
+
+def _run(settings: Settings) -> None:
+    uvicorn.run(
+        create_app(settings),
+        host=settings.host,
+        port=settings.port,
+        log_level=settings.log_level,
+        ws_max_size=settings.max_ws_frame_bytes * 2,
+    )
+
+
+def _base_url(settings: Settings) -> str:
+    if settings.public_url:
+        return settings.public_url.rstrip("/")
+    host = "127.0.0.1" if settings.host in ("0.0.0.0", "::") else settings.host  # noqa: S104
+    return f"http://{host}:{settings.port}"
+
+
+@app.command()
+def serve(host: HostOpt = None, port: PortOpt = None, data_dir: DataOpt = None) -> None:
+    """Run kefu (migrates the database first)."""
+    settings = _settings(host, port, data_dir)
+    typer.echo(f"kefu: data in {settings.data_dir}; console at {_base_url(settings)}/console")
+    _run(settings)
+
+
+@app.command()
+def demo(host: HostOpt = None, port: PortOpt = None, data_dir: DataOpt = None) -> None:
+    """Load the demo organisation (once) and run kefu, printing its URLs and logins."""
+    settings = _settings(host, port, data_dir)
+
+    async def prepare() -> bool:
+        async with open_context(settings) as ctx:
+            return await seed_demo(ctx)
+
+    created = asyncio.run(prepare())
+    base = _base_url(settings)
+    typer.echo("")
+    typer.echo("kefu demo " + ("created" if created else "already set up") + f" in {settings.data_dir}")
+    typer.echo(f"  customer chat (demo site with the widget): {base}/chat")
+    typer.echo(f"  agent console:                             {base}/console")
+    typer.echo(f"  API documentation (OpenAPI):                {base}/docs")
+    typer.echo("  logins:")
+    for login in DEMO_LOGINS:
+        groups = ", ".join(login.groups) or "all groups"
+        typer.echo(f"    {login.role:<10} {login.username:<8} / {login.password:<16} ({login.display_name}, {groups})")
+    typer.echo("")
+    _run(settings)
+
+
+@app.command()
+def migrate(data_dir: DataOpt = None) -> None:
+    """Bring the database schema up to date."""
+    settings = _settings(data_dir=data_dir)
+
+    async def run() -> None:
+        async with open_context(settings):
+            pass
+
+    asyncio.run(run())
+    typer.echo("database is up to date")
+
+
+@user_app.command("add")
+def user_add(
+    username: str,
+    role: Annotated[str, typer.Option(help="admin, supervisor or agent")] = "agent",
+    name: Annotated[str, typer.Option(help="Display name shown to customers")] = "",
+    group: Annotated[list[str] | None, typer.Option(help="Skill group (repeatable)")] = None,
+    password: Annotated[str | None, typer.Option(help="Prompted for when omitted")] = None,
+    data_dir: DataOpt = None,
+) -> None:
+    """Create a console user."""
+    secret = password if password is not None else getpass.getpass("password: ")
+    settings = _settings(data_dir=data_dir)
+
+    async def run() -> None:
+        async with open_context(settings) as ctx:
+            await auth.add_user(ctx, username, secret, role=role, display_name=name, groups=tuple(group or ()))
+
+    try:
+        asyncio.run(run())
+    except KefuError as exc:
+        typer.echo(f"error: {exc.message}", err=True)
+        raise typer.Exit(2) from None
+    typer.echo(f"user {username} added ({role})")

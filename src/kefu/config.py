@@ -1,0 +1,95 @@
+"""One settings object, read from ``KEFU_*`` environment variables and an optional ``kefu.toml``."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
+
+SECRET_FILE = "secret.key"
+
+
+class Settings(BaseSettings):
+    """Everything configurable about a kefu node.
+
+    Defaults give the embedded set-up: SQLite in ``data_dir`` and the in-process event bus.
+    """
+
+    model_config = SettingsConfigDict(env_prefix="KEFU_", toml_file="kefu.toml", extra="ignore")
+
+    data_dir: Path = Path("kefu-data")
+    database_url: str = ""
+    secret_key: str = ""
+    host: str = "127.0.0.1"
+    port: int = 8000
+    public_url: str = ""
+    cookie_secure: bool = False
+    session_days: int = 7
+    max_message_chars: int = Field(default=5000, ge=1)
+    max_upload_bytes: int = Field(default=10 * 1024 * 1024, ge=1)
+    max_ws_frame_bytes: int = Field(default=64 * 1024, ge=1024)
+    default_locale: str = "zh-CN"
+    log_level: str = "info"
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """Explicit arguments win, then the environment, then ``kefu.toml``."""
+        return (init_settings, env_settings, TomlConfigSettingsSource(settings_cls))
+
+    def model_post_init(self, context: Any, /) -> None:
+        """Fill the derived defaults: the SQLite file and the server secret live in the data folder."""
+        self.data_dir = self.data_dir.expanduser().resolve()
+        if not self.database_url:
+            self.database_url = f"sqlite+aiosqlite:///{self.data_dir / 'kefu.db'}"
+        self.database_url = normalise_database_url(self.database_url)
+
+    @property
+    def attachments_dir(self) -> Path:
+        """Where uploaded files are kept."""
+        return self.data_dir / "attachments"
+
+    @property
+    def is_sqlite(self) -> bool:
+        """True for the embedded SQLite engine."""
+        return self.database_url.startswith("sqlite")
+
+    def ensure_data_dir(self) -> None:
+        """Create the data folder and load or create the server secret kept in it."""
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self.attachments_dir.mkdir(exist_ok=True)
+        if not self.secret_key:
+            self.secret_key = load_or_create_secret(self.data_dir / SECRET_FILE)
+
+
+def normalise_database_url(url: str) -> str:
+    """Map plain ``postgresql://`` and ``sqlite://`` URLs to the async drivers kefu uses."""
+    for plain, async_form in (
+        ("postgresql://", "postgresql+asyncpg://"),
+        ("postgres://", "postgresql+asyncpg://"),
+        ("sqlite://", "sqlite+aiosqlite://"),
+    ):
+        if url.startswith(plain):
+            return async_form + url[len(plain) :]
+    return url
+
+
+def load_or_create_secret(path: Path) -> str:
+    """Read the secret from ``path``; on first start, generate it and keep it readable by the owner only."""
+    if path.exists():
+        return path.read_text(encoding="utf-8").strip()
+    secret = secrets.token_urlsafe(48)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(secret)
+    return secret

@@ -1,0 +1,24 @@
+"""The services one kefu node runs with, handed to every action (no globals)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kefu.bus.base import EventBus
+from kefu.clock import Clock
+from kefu.config import Settings
+from kefu.storage.uow import SessionFactory, UnitOfWork
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """Settings, database, bus and clock."""
+
+    settings: Settings
+    sessions: SessionFactory
+    bus: EventBus
+    clock: Clock
+
+    def uow(self) -> UnitOfWork:
+        """A new unit of work (one transaction whose events publish after commit)."""
+        return UnitOfWork(self.sessions, self.bus)

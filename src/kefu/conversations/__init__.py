@@ -1,0 +1,1 @@
+"""Customers, conversations, messages and attachments: the core model and its actions."""

@@ -1,0 +1,223 @@
+"""Conversation actions: open, send, take, close, mark read, typing. Each is one transaction.
+
+Handlers in ``web/`` validate input and call these; these write and emit events after commit.
+"""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy.exc import IntegrityError
+
+from kefu.context import Context
+from kefu.conversations.views import ConversationView, MessageView
+from kefu.errors import Conflict, InvalidInput, PermissionDenied
+from kefu.events import ConversationChanged, ConversationRead, MessageCreated, Typing
+from kefu.security.access import load_visible, require_agent
+from kefu.security.principals import AgentPrincipal, CustomerPrincipal, Principal
+from kefu.storage.repositories import conversations as conversation_repo
+from kefu.storage.repositories import messages as message_repo
+from kefu.storage.tables import Attachment, Conversation, Message
+from kefu.storage.uow import UnitOfWork
+
+OPEN_STATUSES = ("bot", "queued", "assigned")
+CLIENT_MSG_ID = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
+
+
+def check_text(ctx: Context, text: str, *, allow_empty: bool = False) -> str:
+    """Validate message text: not blank (unless an attachment carries the message) and not too long."""
+    if len(text) > ctx.settings.max_message_chars:
+        raise InvalidInput(
+            f"message is longer than {ctx.settings.max_message_chars} characters", code="message_too_long"
+        )
+    if not text.strip() and not allow_empty:
+        raise InvalidInput("message is empty", code="message_empty")
+    return text
+
+
+def check_client_msg_id(client_msg_id: str | None) -> str | None:
+    """Validate the client's idempotency key (letters, digits and ``_.:-``, at most 64)."""
+    if client_msg_id is not None and not CLIENT_MSG_ID.match(client_msg_id):
+        raise InvalidInput("client_msg_id must be 1–64 characters of A-Z a-z 0-9 _ . : -", code="bad_client_msg_id")
+    return client_msg_id
+
+
+async def open_conversation(ctx: Context, customer: CustomerPrincipal) -> ConversationView:
+    """The customer's open conversation on their channel, created (and queued) if there is none."""
+    async with ctx.uow() as uow:
+        await conversation_repo.lock_customer(uow.session, customer.customer_id)
+        existing = await conversation_repo.find_open(uow.session, customer.customer_id, customer.channel)
+        if existing is not None:
+            return ConversationView.of(existing)
+        now = ctx.clock.now()
+        row = Conversation(
+            customer_id=customer.customer_id,
+            channel=customer.channel,
+            status="queued",
+            last_seq=0,
+            agent_read_seq=0,
+            customer_read_seq=0,
+            created_at=now,
+            updated_at=now,
+            queued_at=now,
+        )
+        uow.session.add(row)
+        await uow.session.flush()
+        await uow.session.refresh(row)
+        view = ConversationView.of(row)
+        uow.emit(ConversationChanged(view, "created"))
+        await uow.commit()
+        return view
+
+
+async def _append(
+    uow: UnitOfWork,
+    ctx: Context,
+    conversation_id: int,
+    *,
+    sender_kind: str,
+    text: str,
+    sender_user_id: int | None = None,
+    client_msg_id: str | None = None,
+    attachment: Attachment | None = None,
+) -> MessageView:
+    """Number and store a message in the open transaction; the event leaves at commit."""
+    now = ctx.clock.now()
+    seq = await conversation_repo.next_seq(uow.session, conversation_id, now)
+    row = Message(
+        conversation_id=conversation_id,
+        seq=seq,
+        sender_kind=sender_kind,
+        sender_user_id=sender_user_id,
+        text=text,
+        client_msg_id=client_msg_id,
+        attachment_id=attachment.id if attachment is not None else None,
+        created_at=now,
+    )
+    uow.session.add(row)
+    await uow.session.flush()
+    stored = await message_repo.get_message(uow.session, row.id)
+    assert stored is not None
+    view = MessageView.of(stored)
+    uow.emit(MessageCreated(view))
+    return view
+
+
+def _ensure_may_write(principal: Principal, conversation: Conversation) -> None:
+    if conversation.status == "closed":
+        raise Conflict("conversation is closed", code="conversation_closed")
+    if isinstance(principal, AgentPrincipal) and conversation.assignee_id != principal.user_id:
+        raise PermissionDenied("take the conversation before replying", code="not_assignee")
+
+
+async def send_message(
+    ctx: Context,
+    principal: Principal,
+    conversation_id: int,
+    text: str,
+    *,
+    client_msg_id: str | None = None,
+    attachment: Attachment | None = None,
+) -> tuple[MessageView, bool]:
+    """Store a message and return it with ``True``; a resend of a known ``client_msg_id`` returns the
+    original with ``False`` and stores nothing.
+    """
+    check_text(ctx, text, allow_empty=attachment is not None)
+    check_client_msg_id(client_msg_id)
+    async with ctx.uow() as uow:
+        conversation = await load_visible(uow.session, principal, conversation_id)
+        if client_msg_id is not None:
+            earlier = await message_repo.find_by_client_msg_id(uow.session, conversation_id, client_msg_id)
+            if earlier is not None:
+                return MessageView.of(earlier), False
+        _ensure_may_write(principal, conversation)
+        if attachment is not None:
+            attachment.conversation_id = conversation_id
+            uow.session.add(attachment)
+            await uow.session.flush()
+        sender_user_id = principal.user_id if isinstance(principal, AgentPrincipal) else None
+        view = await _append(
+            uow,
+            ctx,
+            conversation_id,
+            sender_kind=principal.kind,
+            text=text,
+            sender_user_id=sender_user_id,
+            client_msg_id=client_msg_id,
+            attachment=attachment,
+        )
+        try:
+            await uow.commit()
+        except IntegrityError:
+            # A concurrent resend won the race for this client_msg_id: answer with its message.
+            await uow.rollback()
+            if client_msg_id is None:
+                raise
+            earlier = await message_repo.find_by_client_msg_id(uow.session, conversation_id, client_msg_id)
+            if earlier is None:
+                raise
+            return MessageView.of(earlier), False
+        return view, True
+
+
+async def take(ctx: Context, principal: Principal, conversation_id: int) -> ConversationView:
+    """Assign a waiting conversation to the calling agent; Conflict if someone else was faster."""
+    agent = require_agent(principal)
+    async with ctx.uow() as uow:
+        await load_visible(uow.session, agent, conversation_id)
+        now = ctx.clock.now()
+        values = {"status": "assigned", "assignee_id": agent.user_id, "assigned_at": now, "updated_at": now}
+        if not await conversation_repo.transition(uow.session, conversation_id, ("bot", "queued"), values):
+            raise Conflict("conversation is no longer waiting", code="not_waiting")
+        await _append(uow, ctx, conversation_id, sender_kind="system", text=f"客服 {agent.display_name} 已接入，请问有什么可以帮您？")
+        conversation = await conversation_repo.get(uow.session, conversation_id)
+        assert conversation is not None
+        view = ConversationView.of(conversation)
+        uow.emit(ConversationChanged(view, "assigned"))
+        await uow.commit()
+        return view
+
+
+async def close(ctx: Context, principal: Principal, conversation_id: int) -> ConversationView:
+    """Close a conversation (its assignee, a supervisor or admin, or the customer)."""
+    async with ctx.uow() as uow:
+        conversation = await load_visible(uow.session, principal, conversation_id)
+        if isinstance(principal, AgentPrincipal) and not (
+            principal.sees_everything or conversation.assignee_id == principal.user_id
+        ):
+            raise PermissionDenied("only the assigned agent or a supervisor may close", code="not_assignee")
+        now = ctx.clock.now()
+        values = {"status": "closed", "closed_at": now, "updated_at": now}
+        if not await conversation_repo.transition(uow.session, conversation_id, OPEN_STATUSES, values):
+            raise Conflict("conversation is already closed", code="conversation_closed")
+        by = "客服" if isinstance(principal, AgentPrincipal) else "您"
+        await _append(uow, ctx, conversation_id, sender_kind="system", text=f"{by}已结束本次会话，感谢您的咨询。")
+        conversation = await conversation_repo.get(uow.session, conversation_id)
+        assert conversation is not None
+        view = ConversationView.of(conversation)
+        uow.emit(ConversationChanged(view, "closed"))
+        await uow.commit()
+        return view
+
+
+async def mark_read(ctx: Context, principal: Principal, conversation_id: int, seq: int) -> None:
+    """Record that the caller's side has read up to ``seq`` (markers only move forward)."""
+    if seq < 0:
+        raise InvalidInput("seq must not be negative", code="bad_seq")
+    column = "customer_read_seq" if isinstance(principal, CustomerPrincipal) else "agent_read_seq"
+    async with ctx.uow() as uow:
+        conversation = await load_visible(uow.session, principal, conversation_id)
+        if isinstance(principal, AgentPrincipal) and conversation.assignee_id != principal.user_id:
+            return  # Supervisors looking in do not mark the agent's messages as read for the customer.
+        if await conversation_repo.raise_read_seq(uow.session, conversation_id, column, seq):
+            uow.emit(ConversationRead(conversation_id, principal.kind, seq))
+            await uow.commit()
+
+
+async def typing(ctx: Context, principal: Principal, conversation_id: int) -> None:
+    """Tell the other side the caller is typing (not stored)."""
+    async with ctx.uow() as uow:
+        conversation = await load_visible(uow.session, principal, conversation_id)
+        if conversation.status == "closed":
+            return
+    await ctx.bus.publish(Typing(conversation_id, principal.kind, principal.display_name))

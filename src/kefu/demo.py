@@ -1,0 +1,59 @@
+"""The demo organisation: an admin, two agents in two skill groups and a small Chinese knowledge base."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from kefu.bot import knowledge
+from kefu.context import Context
+from kefu.routing.groups import ensure_group
+from kefu.security import auth
+from kefu.storage.repositories import users as user_repo
+from kefu.storage.tables import Organisation
+
+DEMO_KB = Path(__file__).parent / "demo_data" / "kb.jsonl"
+
+
+@dataclass(frozen=True, slots=True)
+class DemoLogin:
+    """A demo user's credentials, printed by ``kefu demo``."""
+
+    username: str
+    password: str
+    role: str
+    display_name: str
+    groups: tuple[str, ...]
+
+
+DEMO_LOGINS = (
+    DemoLogin("admin", "admin-demo-123", "admin", "管理员", ()),
+    DemoLogin("agent1", "agent-demo-123", "agent", "小王", ("账号安全",)),
+    DemoLogin("agent2", "agent-demo-123", "agent", "小李", ("支付售后",)),
+)
+DEMO_GROUPS = (("账号安全", "账号找回、被盗、冻结与登录安全"), ("支付售后", "支付、充值、退款、订单与售后"))
+
+
+async def seed_demo(ctx: Context) -> bool:
+    """Create the demo organisation once; returns False if it was already there."""
+    async with ctx.uow() as uow:
+        if await user_repo.get_organisation(uow.session) is not None:
+            return False
+        uow.session.add(
+            Organisation(
+                name="示例科技",
+                default_locale="zh-CN",
+                timezone="Asia/Shanghai",
+                welcome_text="您好，欢迎咨询示例科技客服，请问有什么可以帮您？",
+                created_at=ctx.clock.now(),
+            )
+        )
+        await uow.commit()
+    for name, description in DEMO_GROUPS:
+        await ensure_group(ctx, name, description)
+    for login in DEMO_LOGINS:
+        await auth.add_user(
+            ctx, login.username, login.password, role=login.role, display_name=login.display_name, groups=login.groups
+        )
+    await knowledge.import_jsonl(ctx, DEMO_KB)
+    return True

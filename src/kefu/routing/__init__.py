@@ -1,0 +1,1 @@
+"""Skill groups, queues and assignment (grows with the routing issue)."""

@@ -1,0 +1,1 @@
+"""Users and roles, authentication, access policy and the visitor token."""

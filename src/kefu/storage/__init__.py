@@ -1,0 +1,1 @@
+"""Storage: the only package that speaks SQL (tables, engine, unit of work, repositories, migrations)."""

@@ -1,0 +1,1 @@
+"""Repositories: the queries domain code needs, each module one aggregate."""

@@ -1,0 +1,23 @@
+"""Customers and their per-channel identities."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from kefu.storage.tables import Customer, CustomerIdentity
+
+
+async def get_customer(session: AsyncSession, customer_id: int) -> Customer | None:
+    """The customer with this id."""
+    return await session.get(Customer, customer_id)
+
+
+async def find_by_identity(session: AsyncSession, channel: str, external_id: str) -> Customer | None:
+    """The customer a channel knows by ``external_id``."""
+    query = (
+        select(Customer)
+        .join(CustomerIdentity, CustomerIdentity.customer_id == Customer.id)
+        .where(CustomerIdentity.channel == channel, CustomerIdentity.external_id == external_id)
+    )
+    return (await session.execute(query)).scalar_one_or_none()

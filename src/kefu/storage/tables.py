@@ -1,0 +1,186 @@
+"""SQLAlchemy ORM tables: the persistent model of kefu."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import BigInteger, MetaData, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from kefu.storage.types import UTCDateTime
+
+ID = BigInteger().with_variant(Integer, "sqlite")
+
+
+class Base(DeclarativeBase):
+    """Declarative base with a naming convention so migrations name constraints predictably."""
+
+    metadata = MetaData(
+        naming_convention={
+            "ix": "ix_%(column_0_label)s",
+            "uq": "uq_%(table_name)s_%(column_0_name)s",
+            "ck": "ck_%(table_name)s_%(constraint_name)s",
+            "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+            "pk": "pk_%(table_name)s",
+        }
+    )
+
+
+class Organisation(Base):
+    """The single organisation a kefu installation serves, with its settings."""
+
+    __tablename__ = "organisation"
+    id: Mapped[int] = mapped_column(ID, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    default_locale: Mapped[str] = mapped_column(String(16), default="zh-CN")
+    timezone: Mapped[str] = mapped_column(String(64), default="Asia/Shanghai")
+    welcome_text: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class User(Base):
+    """A person working in kefu: admin, supervisor or agent."""
+
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(ID, primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(100))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(16))
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    locale: Mapped[str] = mapped_column(String(16), default="zh-CN")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    groups: Mapped[list[SkillGroup]] = relationship(secondary="user_skill_groups", lazy="selectin")
+
+
+class SkillGroup(Base):
+    """A team with a skill (账号安全, 支付, 售后 …) that conversations are routed to."""
+
+    __tablename__ = "skill_groups"
+    id: Mapped[int] = mapped_column(ID, primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class UserSkillGroup(Base):
+    """Membership of an agent in a skill group, with a skill level."""
+
+    __tablename__ = "user_skill_groups"
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    skill_group_id: Mapped[int] = mapped_column(
+        ForeignKey("skill_groups.id", ondelete="CASCADE"), primary_key=True
+    )
+    level: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class AgentSession(Base):
+    """A signed-in browser session; only the SHA-256 of the cookie token is stored."""
+
+    __tablename__ = "agent_sessions"
+    id: Mapped[int] = mapped_column(ID, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Customer(Base):
+    """A person asking for help, possibly known through several channels."""
+
+    __tablename__ = "customers"
+    id: Mapped[int] = mapped_column(ID, primary_key=True)
+    display_name: Mapped[str] = mapped_column(String(100), default="")
+    is_vip: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class CustomerIdentity(Base):
+    """How a channel knows a customer (web visitor id, WeChat openid, app user id, e-mail)."""
+
+    __tablename__ = "customer_identities"
+    __table_args__ = (UniqueConstraint("channel", "external_id", name="uq_customer_identities_channel_ext"),)
+    id: Mapped[int] = mapped_column(ID, primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"), index=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    external_id: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Conversation(Base):
+    """One conversation of one customer on one channel; status is bot, queued, assigned or closed."""
+
+    __tablename__ = "conversations"
+    __table_args__ = (
+        Index("ix_conversations_status_group", "status", "skill_group_id"),
+        Index("ix_conversations_assignee_status", "assignee_id", "status"),
+    )
+    id: Mapped[int] = mapped_column(ID, primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16))
+    skill_group_id: Mapped[int | None] = mapped_column(ForeignKey("skill_groups.id"), nullable=True)
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    last_seq: Mapped[int] = mapped_column(Integer, default=0)
+    agent_read_seq: Mapped[int] = mapped_column(Integer, default=0)
+    customer_read_seq: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    queued_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    assigned_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    last_message_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    customer: Mapped[Customer] = relationship(lazy="joined")
+    assignee: Mapped[User | None] = relationship(lazy="joined")
+    skill_group: Mapped[SkillGroup | None] = relationship(lazy="joined")
+
+
+class Attachment(Base):
+    """A file sent in a conversation, stored under the data folder."""
+
+    __tablename__ = "attachments"
+    id: Mapped[int] = mapped_column(ID, primary_key=True)
+    conversation_id: Mapped[int] = mapped_column(ForeignKey("conversations.id"), index=True)
+    filename: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    storage_path: Mapped[str] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Message(Base):
+    """One message; ``seq`` orders it within its conversation, ``client_msg_id`` makes resends no-ops."""
+
+    __tablename__ = "messages"
+    __table_args__ = (
+        UniqueConstraint("conversation_id", "seq", name="uq_messages_conversation_seq"),
+        UniqueConstraint("conversation_id", "client_msg_id", name="uq_messages_conversation_client_msg"),
+    )
+    id: Mapped[int] = mapped_column(ID, primary_key=True)
+    conversation_id: Mapped[int] = mapped_column(ForeignKey("conversations.id"))
+    seq: Mapped[int] = mapped_column(Integer)
+    sender_kind: Mapped[str] = mapped_column(String(16))
+    sender_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    text: Mapped[str] = mapped_column(Text, default="")
+    attachment_id: Mapped[int | None] = mapped_column(ForeignKey("attachments.id"), nullable=True)
+    client_msg_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    attachment: Mapped[Attachment | None] = relationship(lazy="joined")
+    sender_user: Mapped[User | None] = relationship(lazy="joined")
+
+
+class KnowledgeEntry(Base):
+    """A knowledge-base entry: a standard question, its similar questions and the answer."""
+
+    __tablename__ = "kb_entries"
+    id: Mapped[int] = mapped_column(ID, primary_key=True)
+    question: Mapped[str] = mapped_column(Text)
+    similar_questions: Mapped[str] = mapped_column(Text, default="[]")
+    answer: Mapped[str] = mapped_column(Text)
+    category: Mapped[str] = mapped_column(String(100), default="")
+    skill_group_id: Mapped[int | None] = mapped_column(ForeignKey("skill_groups.id"), nullable=True)
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)

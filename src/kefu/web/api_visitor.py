@@ -1,0 +1,47 @@
+"""The web visitor's own endpoints: get a signed token, set a name, open a conversation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+
+from kefu.conversations import actions, customers
+from kefu.errors import PermissionDenied
+from kefu.security.principals import CustomerPrincipal
+from kefu.web.deps import CtxDep, PrincipalDep
+from kefu.web.schemas import VisitorProfileIn, VisitorSessionIn
+
+router = APIRouter(prefix="/api/v1/visitor", tags=["visitor"])
+
+
+def _customer(principal: object) -> CustomerPrincipal:
+    if not isinstance(principal, CustomerPrincipal):
+        raise PermissionDenied("visitor token required")
+    return principal
+
+
+def visitor_dict(token: str, customer: CustomerPrincipal) -> dict[str, Any]:
+    """A visitor session as returned to the widget."""
+    return {"token": token, "customer": {"id": customer.customer_id, "name": customer.display_name}}
+
+
+@router.post("/session")
+async def open_session(body: VisitorSessionIn, ctx: CtxDep) -> dict[str, Any]:
+    """Resume the visitor behind ``token`` or start a new one; returns the (possibly new) token."""
+    visitor = await customers.open_visitor(ctx, body.token, body.name)
+    return visitor_dict(visitor.token, visitor.principal)
+
+
+@router.patch("/me")
+async def update_me(body: VisitorProfileIn, principal: PrincipalDep, ctx: CtxDep) -> dict[str, Any]:
+    """Change the visitor's display name."""
+    visitor = await customers.rename(ctx, _customer(principal), body.name)
+    return {"customer": {"id": visitor.customer_id, "name": visitor.display_name}}
+
+
+@router.post("/conversations")
+async def open_conversation(principal: PrincipalDep, ctx: CtxDep) -> dict[str, Any]:
+    """The visitor's open conversation, created if there is none."""
+    view = await actions.open_conversation(ctx, _customer(principal))
+    return {"conversation": view.to_dict()}

@@ -1,0 +1,71 @@
+"""Server-rendered pages: the demo site with the widget, the widget itself, and the agent console."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+
+from kefu import __version__
+from kefu.web.deps import SESSION_COOKIE
+
+router = APIRouter(include_in_schema=False)
+templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
+LOCALES = ("zh-CN", "en")
+
+
+def page_locale(request: Request) -> str:
+    """``?lang=`` wins, then the ``kefu_lang`` cookie, then Chinese."""
+    lang = request.query_params.get("lang") or request.cookies.get("kefu_lang") or "zh-CN"
+    return lang if lang in LOCALES else "zh-CN"
+
+
+def _render(request: Request, name: str) -> HTMLResponse:
+    context = {"locale": page_locale(request), "version": __version__}
+    response = templates.TemplateResponse(request, name, context)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Referrer-Policy"] = "same-origin"
+    return response
+
+
+@router.get("/")
+async def home() -> Response:
+    """The demo page is the front door of a fresh installation."""
+    return RedirectResponse("/chat")
+
+
+@router.get("/chat")
+async def demo_site(request: Request) -> HTMLResponse:
+    """A company's web page with kefu embedded by one ``<script>`` tag."""
+    return _render(request, "demo_site.html")
+
+
+@router.get("/widget")
+async def widget(request: Request) -> HTMLResponse:
+    """The chat itself, loaded by the embed script in an iframe (or opened full-page on a phone)."""
+    response = _render(request, "widget.html")
+    response.headers["Content-Security-Policy"] = "default-src 'self'; img-src 'self' blob: data:; style-src 'self'"
+    return response
+
+
+@router.get("/console/login")
+async def console_login(request: Request) -> HTMLResponse:
+    """The agents' sign-in page."""
+    response = _render(request, "login.html")
+    response.headers["X-Frame-Options"] = "DENY"
+    return response
+
+
+@router.get("/console")
+async def console(request: Request) -> Response:
+    """The agent console (signed-in users only; the page checks the session via the API)."""
+    if not request.cookies.get(SESSION_COOKIE):
+        return RedirectResponse("/console/login")
+    response = _render(request, "console.html")
+    response.headers["X-Frame-Options"] = "DENY"
+    response.headers["Content-Security-Policy"] = (
+        "default-src 'self'; img-src 'self' blob: data:; style-src 'self'; connect-src 'self' ws: wss:"
+    )
+    return response

@@ -1,0 +1,44 @@
+"""Request bodies (validated by FastAPI/pydantic before any action runs)."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Strict(BaseModel):
+    """Unknown fields are an error, not silently ignored."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class LoginIn(Strict):
+    """Console sign-in."""
+
+    username: str = Field(min_length=1, max_length=64)
+    password: str = Field(min_length=1, max_length=1024)
+
+
+class VisitorSessionIn(Strict):
+    """Open or resume a web visitor; ``token`` is the one kept from last time, if any."""
+
+    token: str | None = Field(default=None, max_length=200)
+    name: str | None = Field(default=None, max_length=1000)
+
+
+class VisitorProfileIn(Strict):
+    """What a visitor may change about themselves."""
+
+    name: str = Field(max_length=1000)
+
+
+class SendIn(Strict):
+    """A text message; the length limit is checked by the action (so the error says which limit)."""
+
+    text: str
+    client_msg_id: str | None = None
+
+
+class ReadIn(Strict):
+    """Read up to ``seq``."""
+
+    seq: int = Field(ge=0)
