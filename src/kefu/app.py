@@ -39,7 +39,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     app = FastAPI(
         title="kefu",
         version=__version__,
-        summary="Online customer service: REST and WebSocket API for the web widget, apps and the agent console.",
+        summary="Online customer service: REST and WebSocket API for the widget, apps and the agent console.",
         lifespan=lifespan,
     )
     install_error_handlers(app)

@@ -81,7 +81,8 @@ def demo(host: HostOpt = None, port: PortOpt = None, data_dir: DataOpt = None) -
     typer.echo("  logins:")
     for login in DEMO_LOGINS:
         groups = ", ".join(login.groups) or "all groups"
-        typer.echo(f"    {login.role:<10} {login.username:<8} / {login.password:<16} ({login.display_name}, {groups})")
+        who = f"{login.display_name}, {groups}"
+        typer.echo(f"    {login.role:<10} {login.username:<8} / {login.password:<16} ({who})")
     typer.echo("")
     _run(settings)
 
@@ -114,7 +115,9 @@ def user_add(
 
     async def run() -> None:
         async with open_context(settings) as ctx:
-            await auth.add_user(ctx, username, secret, role=role, display_name=name, groups=tuple(group or ()))
+            await auth.add_user(
+                ctx, username, secret, role=role, display_name=name, groups=tuple(group or ())
+            )
 
     try:
         asyncio.run(run())

@@ -53,7 +53,12 @@ async def seed_demo(ctx: Context) -> bool:
         await ensure_group(ctx, name, description)
     for login in DEMO_LOGINS:
         await auth.add_user(
-            ctx, login.username, login.password, role=login.role, display_name=login.display_name, groups=login.groups
+            ctx,
+            login.username,
+            login.password,
+            role=login.role,
+            display_name=login.display_name,
+            groups=login.groups,
         )
     await knowledge.import_jsonl(ctx, DEMO_KB)
     return True

@@ -5,10 +5,8 @@ Events are plain frozen dataclasses so they can cross process boundaries (Redis)
 
 from __future__ import annotations
 
-from typing import TypeAlias
-
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeAlias
 
 from kefu.conversations.views import ConversationView, MessageView
 
@@ -59,7 +57,12 @@ class ConversationRead:
 
     def to_wire(self) -> dict[str, Any]:
         """The frame sent to WebSocket clients."""
-        return {"type": self.type, "conversation_id": self.conversation_id, "reader": self.reader, "seq": self.seq}
+        return {
+            "type": self.type,
+            "conversation_id": self.conversation_id,
+            "reader": self.reader,
+            "seq": self.seq,
+        }
 
 
 @dataclass(frozen=True, slots=True)

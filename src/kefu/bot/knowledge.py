@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from pathlib import Path
 
@@ -21,8 +22,14 @@ def _parse(line_no: int, line: str) -> dict[str, object]:
         raise InvalidInput(f"line {line_no}: expected a JSON object", code="bad_kb_row")
     questions = row.get("questions")
     answer = row.get("answer")
-    if not isinstance(questions, list) or not questions or not all(isinstance(q, str) and q.strip() for q in questions):
-        raise InvalidInput(f"line {line_no}: 'questions' must be a non-empty list of texts", code="bad_kb_row")
+    if (
+        not isinstance(questions, list)
+        or not questions
+        or not all(isinstance(q, str) and q.strip() for q in questions)
+    ):
+        raise InvalidInput(
+            f"line {line_no}: 'questions' must be a non-empty list of texts", code="bad_kb_row"
+        )
     if not isinstance(answer, str) or not answer.strip():
         raise InvalidInput(f"line {line_no}: 'answer' must be a non-empty text", code="bad_kb_row")
     return row
@@ -30,11 +37,8 @@ def _parse(line_no: int, line: str) -> dict[str, object]:
 
 async def import_jsonl(ctx: Context, path: Path) -> int:
     """Import ``{"questions": [...], "answer", "category"?, "group"?}`` lines, all or nothing."""
-    rows = [
-        _parse(number, line)
-        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
-        if line.strip()
-    ]
+    text = await asyncio.to_thread(path.read_text, encoding="utf-8")
+    rows = [_parse(number, line) for number, line in enumerate(text.splitlines(), start=1) if line.strip()]
     now = ctx.clock.now()
     async with ctx.uow() as uow:
         for row in rows:

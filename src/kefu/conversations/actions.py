@@ -38,7 +38,9 @@ def check_text(ctx: Context, text: str, *, allow_empty: bool = False) -> str:
 def check_client_msg_id(client_msg_id: str | None) -> str | None:
     """Validate the client's idempotency key (letters, digits and ``_.:-``, at most 64)."""
     if client_msg_id is not None and not CLIENT_MSG_ID.match(client_msg_id):
-        raise InvalidInput("client_msg_id must be 1–64 characters of A-Z a-z 0-9 _ . : -", code="bad_client_msg_id")
+        raise InvalidInput(
+            "client_msg_id must be 1–64 characters of A-Z a-z 0-9 _ . : -", code="bad_client_msg_id"
+        )
     return client_msg_id
 
 
@@ -101,6 +103,13 @@ async def _append(
     view = MessageView.of(stored)
     uow.emit(MessageCreated(view))
     return view
+
+
+async def _reloaded(uow: UnitOfWork, conversation_id: int) -> ConversationView:
+    """The conversation as it is now inside the transaction (after guarded updates)."""
+    row = await conversation_repo.get(uow.session, conversation_id)
+    assert row is not None
+    return ConversationView.of(row)
 
 
 def _ensure_may_write(principal: Principal, conversation: Conversation) -> None:
@@ -169,10 +178,14 @@ async def take(ctx: Context, principal: Principal, conversation_id: int) -> Conv
         values = {"status": "assigned", "assignee_id": agent.user_id, "assigned_at": now, "updated_at": now}
         if not await conversation_repo.transition(uow.session, conversation_id, ("bot", "queued"), values):
             raise Conflict("conversation is no longer waiting", code="not_waiting")
-        await _append(uow, ctx, conversation_id, sender_kind="system", text=f"客服 {agent.display_name} 已接入，请问有什么可以帮您？")
-        conversation = await conversation_repo.get(uow.session, conversation_id)
-        assert conversation is not None
-        view = ConversationView.of(conversation)
+        await _append(
+            uow,
+            ctx,
+            conversation_id,
+            sender_kind="system",
+            text=f"客服 {agent.display_name} 已接入，请问有什么可以帮您？",
+        )
+        view = await _reloaded(uow, conversation_id)
         uow.emit(ConversationChanged(view, "assigned"))
         await uow.commit()
         return view
@@ -191,10 +204,10 @@ async def close(ctx: Context, principal: Principal, conversation_id: int) -> Con
         if not await conversation_repo.transition(uow.session, conversation_id, OPEN_STATUSES, values):
             raise Conflict("conversation is already closed", code="conversation_closed")
         by = "客服" if isinstance(principal, AgentPrincipal) else "您"
-        await _append(uow, ctx, conversation_id, sender_kind="system", text=f"{by}已结束本次会话，感谢您的咨询。")
-        conversation = await conversation_repo.get(uow.session, conversation_id)
-        assert conversation is not None
-        view = ConversationView.of(conversation)
+        await _append(
+            uow, ctx, conversation_id, sender_kind="system", text=f"{by}已结束本次会话，感谢您的咨询。"
+        )
+        view = await _reloaded(uow, conversation_id)
         uow.emit(ConversationChanged(view, "closed"))
         await uow.commit()
         return view

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TypeAlias
-
 from dataclasses import dataclass
+from typing import TypeAlias
 
 ROLES = ("admin", "supervisor", "agent")
 

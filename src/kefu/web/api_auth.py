@@ -7,13 +7,14 @@ from typing import Any
 from fastapi import APIRouter, Request, Response
 
 from kefu.security import auth
+from kefu.security.principals import AgentPrincipal
 from kefu.web.deps import SESSION_COOKIE, AgentDep, CtxDep
 from kefu.web.schemas import LoginIn
 
 router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
 
 
-def agent_dict(agent: auth.AgentPrincipal) -> dict[str, Any]:
+def agent_dict(agent: AgentPrincipal) -> dict[str, Any]:
     """What the console knows about the signed-in user."""
     return {
         "id": agent.user_id,

@@ -94,8 +94,10 @@ class Connection:
         if event.conversation_id in self.wanted:
             return True
         if isinstance(self.principal, CustomerPrincipal):
-            return conversation is not None and conversation.customer_id == self.principal.customer_id and (
-                isinstance(event, ConversationChanged)
+            return (
+                conversation is not None
+                and conversation.customer_id == self.principal.customer_id
+                and (isinstance(event, ConversationChanged))
             )
         return conversation is not None and _agent_follows(self.principal, conversation)
 
@@ -162,7 +164,9 @@ class Hub:
             return
         await self._catch_up(connection, message.conversation_id, last, announce=False)
 
-    async def _catch_up(self, connection: Connection, conversation_id: int, after_seq: int, *, announce: bool) -> None:
+    async def _catch_up(
+        self, connection: Connection, conversation_id: int, after_seq: int, *, announce: bool
+    ) -> None:
         last = after_seq
         while True:
             async with self.ctx.uow() as uow:

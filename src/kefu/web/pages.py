@@ -46,7 +46,9 @@ async def demo_site(request: Request) -> HTMLResponse:
 async def widget(request: Request) -> HTMLResponse:
     """The chat itself, loaded by the embed script in an iframe (or opened full-page on a phone)."""
     response = _render(request, "widget.html")
-    response.headers["Content-Security-Policy"] = "default-src 'self'; img-src 'self' blob: data:; style-src 'self'"
+    response.headers["Content-Security-Policy"] = (
+        "default-src 'self'; img-src 'self' blob: data:; style-src 'self'"
+    )
     return response
 
 

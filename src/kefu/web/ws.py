@@ -92,8 +92,18 @@ async def _authenticate(ctx: Context, websocket: WebSocket) -> Principal:
 def hello_frame(principal: Principal) -> dict[str, Any]:
     """The first frame: who the server thinks the client is."""
     if isinstance(principal, AgentPrincipal):
-        return {"type": "hello", "kind": "agent", "user_id": principal.user_id, "name": principal.display_name}
-    return {"type": "hello", "kind": "customer", "customer_id": principal.customer_id, "name": principal.display_name}
+        return {
+            "type": "hello",
+            "kind": "agent",
+            "user_id": principal.user_id,
+            "name": principal.display_name,
+        }
+    return {
+        "type": "hello",
+        "kind": "customer",
+        "customer_id": principal.customer_id,
+        "name": principal.display_name,
+    }
 
 
 @router.websocket("/ws")
@@ -167,7 +177,9 @@ async def handle_frame(ctx: Context, connection: Connection, raw: str) -> Frame 
     except ValidationError as exc:
         return _error("bad_frame", exc.errors()[0]["msg"], client_msg_id=client_msg_id)
     except KefuError as exc:
-        return _error(exc.code, exc.message, client_msg_id=client_msg_id, conversation_id=data.get("conversation_id"))
+        return _error(
+            exc.code, exc.message, client_msg_id=client_msg_id, conversation_id=data.get("conversation_id")
+        )
 
 
 async def _dispatch(ctx: Context, connection: Connection, frame: _Frame) -> Frame | None:
@@ -181,7 +193,14 @@ async def _dispatch(ctx: Context, connection: Connection, frame: _Frame) -> Fram
         view, created = await actions.send_message(
             ctx, principal, frame.conversation_id, frame.text, client_msg_id=frame.client_msg_id
         )
-        return Frame({"type": "ack", "client_msg_id": frame.client_msg_id, "message": view.to_dict(), "duplicate": not created})
+        return Frame(
+            {
+                "type": "ack",
+                "client_msg_id": frame.client_msg_id,
+                "message": view.to_dict(),
+                "duplicate": not created,
+            }
+        )
     if isinstance(frame, TypingFrame):
         await actions.typing(ctx, principal, frame.conversation_id)
         return None

@@ -1,0 +1,88 @@
+"""Test helpers: a clock that ticks, a live server in a thread, and personas."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+
+import uvicorn
+
+from kefu.app import create_app
+from kefu.bootstrap import open_context
+from kefu.config import Settings
+from kefu.demo import seed_demo
+
+AGENT1 = ("agent1", "agent-demo-123")
+AGENT2 = ("agent2", "agent-demo-123")
+ADMIN = ("admin", "admin-demo-123")
+
+
+class TickingClock:
+    """A deterministic clock that moves 1 ms each time it is read (so orderings are stable)."""
+
+    def __init__(self, start: datetime | None = None) -> None:
+        self._now = start or datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+
+    def now(self) -> datetime:
+        self._now += timedelta(milliseconds=1)
+        return self._now
+
+    def advance(self, **kwargs: float) -> None:
+        self._now += timedelta(**kwargs)
+
+
+def seed(settings: Settings) -> None:
+    """Load the demo organisation into the database ``settings`` points at."""
+
+    async def run() -> None:
+        async with open_context(settings) as ctx:
+            await seed_demo(ctx)
+
+    asyncio.run(run())
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class LiveServer:
+    """A real uvicorn server for kefu on a free port, in a background thread."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        config = uvicorn.Config(
+            create_app(settings), host="127.0.0.1", port=self.port, log_level="warning", ws_max_size=1 << 20
+        )
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    def start(self) -> None:
+        self.thread.start()
+        deadline = time.monotonic() + 30
+        while not self.server.started:
+            if time.monotonic() > deadline or not self.thread.is_alive():
+                raise RuntimeError("kefu server did not start")
+            time.sleep(0.05)
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=15)
+
+
+@contextmanager
+def live_server(settings: Settings) -> Iterator[LiveServer]:
+    server = LiveServer(settings)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
