@@ -11,9 +11,9 @@ from sqlalchemy.exc import IntegrityError
 
 from kefu.context import Context
 from kefu.conversations.views import ConversationView, MessageView
-from kefu.errors import Conflict, InvalidInput, PermissionDenied
+from kefu.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from kefu.events import ConversationChanged, ConversationRead, MessageCreated, Typing
-from kefu.security.access import load_visible, require_agent
+from kefu.security.access import in_agent_scope, load_visible, require_agent
 from kefu.security.principals import AgentPrincipal, CustomerPrincipal, Principal
 from kefu.storage.repositories import conversations as conversation_repo
 from kefu.storage.repositories import messages as message_repo
@@ -173,7 +173,9 @@ async def take(ctx: Context, principal: Principal, conversation_id: int) -> Conv
     """Assign a waiting conversation to the calling agent; Conflict if someone else was faster."""
     agent = require_agent(principal)
     async with ctx.uow() as uow:
-        await load_visible(uow.session, agent, conversation_id)
+        row = await conversation_repo.get(uow.session, conversation_id)
+        if row is None or not in_agent_scope(agent, row):
+            raise NotFound("conversation not found", code="conversation_not_found")
         now = ctx.clock.now()
         values = {"status": "assigned", "assignee_id": agent.user_id, "assigned_at": now, "updated_at": now}
         if not await conversation_repo.transition(uow.session, conversation_id, ("bot", "queued"), values):

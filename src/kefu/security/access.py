@@ -50,6 +50,13 @@ async def load_visible(session: AsyncSession, principal: Principal, conversation
     return conversation
 
 
+def in_agent_scope(agent: AgentPrincipal, conversation: Conversation) -> bool:
+    """True if the conversation belongs to the agent's groups (or to none): it may queue for them."""
+    if agent.sees_everything or conversation.assignee_id == agent.user_id:
+        return True
+    return conversation.skill_group_id is None or conversation.skill_group_id in agent.group_ids
+
+
 def require_agent(principal: Principal) -> AgentPrincipal:
     """The principal as a console user, or PermissionDenied for customers."""
     if not isinstance(principal, AgentPrincipal):

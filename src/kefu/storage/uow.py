@@ -47,7 +47,8 @@ class UnitOfWork:
     ) -> None:
         session, self._session = self._session, None
         if session is not None:
-            await session.rollback()
+            # close() rolls back anything uncommitted without expiring loaded objects, so rows read
+            # inside the block stay usable (detached) after it.
             await session.close()
         self._events = []
 
