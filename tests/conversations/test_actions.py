@@ -58,7 +58,8 @@ async def test_resend_with_same_client_msg_id_stores_nothing_new(ctx: Context) -
     seen = _record(ctx)
     first, created = await actions.send_message(ctx, customer, conv.id, "你好", client_msg_id="abc-1")
     again, created_again = await actions.send_message(ctx, customer, conv.id, "你好", client_msg_id="abc-1")
-    assert created and not created_again
+    assert created
+    assert not created_again
     assert again == first
     assert len(await queries.history(ctx, customer, conv.id)) == 1
     assert len([e for e in seen if isinstance(e, MessageCreated)]) == 1

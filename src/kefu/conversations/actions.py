@@ -134,7 +134,9 @@ async def send_message(
     check_text(ctx, text, allow_empty=attachment is not None)
     check_client_msg_id(client_msg_id)
     async with ctx.uow() as uow:
-        conversation = await load_visible(uow.session, principal, conversation_id)
+        # The row lock serialises sends to one conversation, so the resend check below sees every
+        # committed message and numbering never races.
+        conversation = await load_visible(uow.session, principal, conversation_id, lock=True)
         if client_msg_id is not None:
             earlier = await message_repo.find_by_client_msg_id(uow.session, conversation_id, client_msg_id)
             if earlier is not None:
@@ -145,17 +147,17 @@ async def send_message(
             uow.session.add(attachment)
             await uow.session.flush()
         sender_user_id = principal.user_id if isinstance(principal, AgentPrincipal) else None
-        view = await _append(
-            uow,
-            ctx,
-            conversation_id,
-            sender_kind=principal.kind,
-            text=text,
-            sender_user_id=sender_user_id,
-            client_msg_id=client_msg_id,
-            attachment=attachment,
-        )
         try:
+            view = await _append(
+                uow,
+                ctx,
+                conversation_id,
+                sender_kind=principal.kind,
+                text=text,
+                sender_user_id=sender_user_id,
+                client_msg_id=client_msg_id,
+                attachment=attachment,
+            )
             await uow.commit()
         except IntegrityError:
             # A concurrent resend won the race for this client_msg_id: answer with its message.

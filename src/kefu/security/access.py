@@ -42,9 +42,14 @@ async def can_view(session: AsyncSession, principal: Principal, conversation: Co
     return await is_serving_customer(session, principal, conversation.customer_id)
 
 
-async def load_visible(session: AsyncSession, principal: Principal, conversation_id: int) -> Conversation:
-    """The conversation if ``principal`` may read it; otherwise NotFound."""
-    conversation = await conversation_repo.get(session, conversation_id)
+async def load_visible(
+    session: AsyncSession, principal: Principal, conversation_id: int, *, lock: bool = False
+) -> Conversation:
+    """The conversation if ``principal`` may read it; otherwise NotFound. ``lock`` row-locks it."""
+    if lock:
+        conversation = await conversation_repo.get_for_update(session, conversation_id)
+    else:
+        conversation = await conversation_repo.get(session, conversation_id)
     if conversation is None or not await can_view(session, principal, conversation):
         raise NotFound("conversation not found", code="conversation_not_found")
     return conversation
