@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import (
     BigInteger,
     Boolean,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -14,6 +15,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -141,6 +143,8 @@ class Conversation(Base):
     assigned_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     last_message_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    handover_reason: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    bot_failures: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     customer: Mapped[Customer] = relationship(lazy="joined")
     assignee: Mapped[User | None] = relationship(lazy="joined")
     skill_group: Mapped[SkillGroup | None] = relationship(lazy="joined")
@@ -176,6 +180,7 @@ class Message(Base):
     text: Mapped[str] = mapped_column(Text, default="")
     attachment_id: Mapped[int | None] = mapped_column(ForeignKey("attachments.id"), nullable=True)
     client_msg_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    meta: Mapped[str | None] = mapped_column(Text, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     attachment: Mapped[Attachment | None] = relationship(lazy="joined")
     sender_user: Mapped[User | None] = relationship(lazy="joined")
@@ -192,5 +197,53 @@ class KnowledgeEntry(Base):
     category: Mapped[str] = mapped_column(String(100), default="")
     skill_group_id: Mapped[int | None] = mapped_column(ForeignKey("skill_groups.id"), nullable=True)
     enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    keywords: Mapped[str] = mapped_column(Text, default="[]", server_default="[]")
+    quick_replies: Mapped[str] = mapped_column(Text, default="[]", server_default="[]")
+    handover: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    valid_from: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    valid_until: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class BotTerm(Base):
+    """A word of the company's own dictionary (``kind='word'``) or a synonym mapped to a canonical term."""
+
+    __tablename__ = "bot_terms"
+    __table_args__ = (UniqueConstraint("kind", "term", name="uq_bot_terms_kind_term"),)
+    id: Mapped[int] = mapped_column(ID, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    term: Mapped[str] = mapped_column(String(100))
+    canonical: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class BotFeedback(Base):
+    """A customer's 有帮助/没帮助 on one bot answer."""
+
+    __tablename__ = "bot_feedback"
+    id: Mapped[int] = mapped_column(ID, primary_key=True)
+    conversation_id: Mapped[int] = mapped_column(ForeignKey("conversations.id"), index=True)
+    message_id: Mapped[int] = mapped_column(ForeignKey("messages.id"), unique=True)
+    entry_id: Mapped[int | None] = mapped_column(
+        ForeignKey("kb_entries.id", ondelete="SET NULL"), nullable=True
+    )
+    helpful: Mapped[bool] = mapped_column(Boolean)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class MissedQuestion(Base):
+    """A question the bot could not answer (or answered unhelpfully), for the reports and new FAQ entries."""
+
+    __tablename__ = "missed_questions"
+    id: Mapped[int] = mapped_column(ID, primary_key=True)
+    conversation_id: Mapped[int] = mapped_column(ForeignKey("conversations.id"), index=True)
+    message_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id"), nullable=True)
+    text: Mapped[str] = mapped_column(Text)
+    reason: Mapped[str] = mapped_column(String(32))
+    best_entry_id: Mapped[int | None] = mapped_column(
+        ForeignKey("kb_entries.id", ondelete="SET NULL"), nullable=True
+    )
+    best_confidence: Mapped[float | None] = mapped_column(Float, nullable=True)
+    resolved: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
