@@ -1,0 +1,284 @@
+"""End-to-end chat between a customer (demo site + widget) and an agent (console), in real Chromium."""
+
+from __future__ import annotations
+
+import re
+import struct
+import zlib
+
+import pytest
+from playwright.sync_api import FrameLocator, Page, expect
+
+from tests.support import AGENT1
+
+pytestmark = pytest.mark.browser
+
+
+def open_widget(page: Page, url: str) -> FrameLocator:
+    """Open the demo site and its chat window; returns the widget frame once it is ready."""
+    page.goto(f"{url}/chat")
+    launcher = page.locator(".kefu-launcher")
+    expect(launcher).to_contain_text("在线客服")
+    launcher.click()
+    widget = page.frame_locator("iframe.kefu-panel__frame")
+    expect(widget.locator("body.is-ready")).to_be_attached()
+    expect(widget.locator(".w-welcome")).to_contain_text("您好，请问有什么可以帮您？")
+    return widget
+
+
+def customer_says(widget: FrameLocator, text: str) -> None:
+    box = widget.locator("#input")
+    box.fill(text)
+    box.press("Enter")
+
+
+def login(page: Page, url: str, who: tuple[str, str] = AGENT1) -> None:
+    page.goto(f"{url}/console/login")
+    page.fill("#username", who[0])
+    page.fill("#password", who[1])
+    page.click("#login-submit")
+    expect(page).to_have_url(f"{url}/console")
+    expect(page.locator("body.is-ready")).to_be_attached()
+
+
+def agent_says(page: Page, text: str) -> None:
+    box = page.locator("#reply-input")
+    box.fill(text)
+    box.press("Enter")
+
+
+def open_waiting(page: Page, name_part: str = "") -> None:
+    """Open the first waiting conversation (optionally the one whose name contains ``name_part``) and take it."""
+    page.click(".tab[data-view=waiting]")
+    row = page.locator(".conv", has_text=name_part) if name_part else page.locator(".conv")
+    row.first.click()
+    page.click("#take-btn")
+    expect(page.locator("#chat-status")).to_have_text("接待中")
+    expect(page.locator("#reply-input")).to_be_enabled()
+
+
+def tiny_png(width: int = 24, height: int = 16) -> bytes:
+    """A valid RGB PNG (a blue-to-red gradient) built by hand."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    rows = b"".join(
+        b"\x00" + b"".join(bytes((x * 10 % 256, 80, 255 - x * 10 % 256)) for x in range(width))
+        for _ in range(height)
+    )
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows))
+        + chunk(b"IEND", b"")
+    )
+
+
+def test_customer_and_agent_chat(server, new_context):
+    customer = new_context().new_page()
+    agent = new_context().new_page()
+
+    widget = open_widget(customer, server.url)
+    customer_says(widget, "你好，我忘记密码了")
+    mine = widget.locator(".msg--mine")
+    expect(mine).to_have_count(1)
+    expect(mine.locator(".msg__text")).to_have_text("你好，我忘记密码了")
+    expect(mine.locator(".msg__status")).to_have_text("已送达")
+
+    login(agent, server.url)
+    expect(agent.locator(".tab[data-view=waiting] .tab__count")).to_have_text("1")
+    row = agent.locator("#conv-list .conv").first
+    expect(row.locator(".conv__preview")).to_have_text("你好，我忘记密码了")
+    expect(row.locator(".badge")).to_have_text("1")
+    expect(row.locator(".chip")).to_have_text("等待中")
+
+    row.click()
+    expect(agent.locator("#reply-hint")).to_contain_text("接入")
+    agent.click("#take-btn")
+    expect(agent.locator("#chat-status")).to_have_text("接待中")
+    expect(agent.locator(".msg--system").first).to_contain_text("小王")
+    expect(agent.locator(".tab[data-view=mine] .tab__count")).to_have_text("1")
+    expect(agent.locator(".tab[data-view=waiting] .tab__count")).to_have_text("0")
+
+    # The agent has seen the customer's message: the customer sees it as read.
+    expect(mine.locator(".msg__status")).to_have_text("已读")
+    expect(widget.locator(".msg--system")).to_contain_text("客服 小王 已接入")
+
+    # Typing indicators both ways.
+    agent.locator("#reply-input").press_sequentially("您好")
+    expect(widget.locator("#typing")).to_be_visible()
+    expect(widget.locator("#typing")).to_contain_text("对方正在输入")
+    widget.locator("#input").press_sequentially("好的")
+    expect(agent.locator("#typing")).to_be_visible()
+    expect(agent.locator("#typing")).to_contain_text("客户正在输入")
+    widget.locator("#input").fill("")
+
+    agent_says(agent, "您好，请提供您注册时的手机号。")
+    reply = widget.locator(".msg--agent")
+    expect(reply).to_have_count(1)
+    expect(reply.locator(".msg__text")).to_have_text("您好，请提供您注册时的手机号。")
+    expect(reply.locator(".msg__name")).to_have_text("小王")
+    agent_mine = agent.locator(".msg--agent")
+    expect(agent_mine.locator(".msg__status")).to_have_text("已读")
+
+    customer_says(widget, "13800000000")
+    expect(agent.locator(".msg--customer")).to_have_count(2)
+    expect(agent.locator(".msg--customer").last.locator(".msg__text")).to_have_text("13800000000")
+
+    agent.click("#close-conv")
+    expect(agent.locator("#chat-status")).to_have_text("已结束")
+    expect(agent.locator("#reply-input")).to_be_disabled()
+    expect(widget.locator("#ended")).to_be_visible()
+    expect(widget.locator("#ended")).to_contain_text("会话已结束")
+
+    # The next message starts a new conversation, which waits for an agent again.
+    customer_says(widget, "还有一个问题")
+    expect(widget.locator("#ended")).to_be_hidden()
+    expect(widget.locator(".msg--mine").last.locator(".msg__status")).to_have_text("已送达")
+    expect(agent.locator(".tab[data-view=waiting] .tab__count")).to_have_text("1")
+    expect(agent.locator(".tab[data-view=closed] .tab__count")).to_have_text("1")
+
+
+def test_messages_survive_going_offline(server, new_context):
+    customer_context = new_context()
+    customer = customer_context.new_page()
+    agent = new_context().new_page()
+
+    widget = open_widget(customer, server.url)
+    customer_says(widget, "在吗？")
+    expect(widget.locator(".msg--mine .msg__status")).to_have_text("已送达")
+    login(agent, server.url)
+    open_waiting(agent)
+
+    customer_context.set_offline(True)
+    expect(widget.locator("#conn")).to_be_visible()
+
+    agent_says(agent, "第一条回复")
+    agent_says(agent, "第二条回复")
+    expect(agent.locator(".msg--agent .msg__status")).to_have_text(["已送达", "已送达"])
+
+    customer_says(widget, "我刚才掉线了")
+    pending = widget.locator(".msg--mine").last
+    expect(pending.locator(".msg__status")).to_have_text("发送中")
+    expect(widget.locator(".msg--agent")).to_have_count(0)
+
+    customer_context.set_offline(False)
+    expect(widget.locator(".msg--agent .msg__text")).to_have_text(["第一条回复", "第二条回复"])
+    expect(pending.locator(".msg__status")).to_have_text("已读")
+    expect(widget.locator("#conn")).to_be_hidden()
+    expect(agent.locator(".msg--customer .msg__text")).to_have_text(["在吗？", "我刚才掉线了"])
+
+    # Exactly once, in order, on both sides (also after a reload of each side's history).
+    expect(widget.locator(".msg--mine .msg__text")).to_have_text(["在吗？", "我刚才掉线了"])
+    customer.reload()
+    customer.click(".kefu-launcher")
+    widget = customer.frame_locator("iframe.kefu-panel__frame")
+    expect(widget.locator(".msg--agent .msg__text")).to_have_text(["第一条回复", "第二条回复"])
+    expect(widget.locator(".msg--mine .msg__text")).to_have_text(["在吗？", "我刚才掉线了"])
+    agent.reload()
+    agent.click(".tab[data-view=mine]")
+    agent.locator("#conv-list .conv").first.click()
+    expect(agent.locator(".msg--customer .msg__text")).to_have_text(["在吗？", "我刚才掉线了"])
+
+
+def test_image_upload_reaches_agent(server, new_context):
+    customer = new_context().new_page()
+    agent = new_context().new_page()
+
+    widget = open_widget(customer, server.url)
+    customer_says(widget, "截图如下")
+    login(agent, server.url)
+    open_waiting(agent)
+
+    widget.locator("#file").set_input_files(
+        {"name": "screenshot.png", "mimeType": "image/png", "buffer": tiny_png()}
+    )
+    sent = widget.locator(".msg--mine").last
+    expect(sent.locator("img.msg__img")).to_be_visible()
+    expect(sent.locator(".msg__status")).to_have_text("已读")
+
+    image = agent.locator(".msg--customer img.msg__img")
+    expect(image).to_have_count(1)
+    expect(image).to_have_attribute("src", "/api/v1/attachments/1")
+    agent.wait_for_function(
+        "() => { const i = document.querySelector('.msg--customer img.msg__img');"
+        " return i && i.complete && i.naturalWidth === 24; }"
+    )
+    image.click()
+    expect(agent.locator(".lightbox img")).to_be_visible()
+    agent.locator(".lightbox").click()
+    expect(agent.locator(".lightbox")).to_have_count(0)
+
+    # The customer's copy is fetched with the visitor token and shown from a blob: URL.
+    customer.reload()
+    customer.click(".kefu-launcher")
+    widget = customer.frame_locator("iframe.kefu-panel__frame")
+    expect(widget.locator("img.msg__img")).to_have_attribute("src", re.compile(r"^blob:"))
+
+
+def test_hostile_text_is_shown_as_text(server, new_context):
+    customer = new_context().new_page()
+    agent = new_context().new_page()
+    payload = "<img src=x onerror=alert(1)>"
+    name = "<script>alert(1)</script>"
+
+    widget = open_widget(customer, server.url)
+    widget.locator("#rename-btn").click()
+    widget.locator("#name-input").fill(name)
+    widget.locator("#rename-form button[type=submit]").click()
+    expect(widget.locator("#rename-form")).to_be_hidden()
+    customer_says(widget, payload)
+    expect(widget.locator(".msg--mine .msg__text")).to_have_text(payload)
+    expect(widget.locator(".msg--mine .msg__status")).to_have_text("已送达")
+
+    login(agent, server.url)
+    row = agent.locator("#conv-list .conv").first
+    expect(row.locator(".conv__name")).to_have_text(name)
+    expect(row.locator(".conv__preview")).to_have_text(payload)
+    row.click()
+    expect(agent.locator("#chat-name")).to_have_text(name)
+    expect(agent.locator(".msg--customer .msg__text")).to_have_text(payload)
+    expect(agent.locator(".msg--customer .msg__name")).to_have_text(name)
+    agent.click("#take-btn")
+    agent_says(agent, "</div><b>bold?</b>")
+    expect(widget.locator(".msg--agent .msg__text")).to_have_text("</div><b>bold?</b>")
+
+    for page in (agent, customer):
+        assert page.locator("img[src=x]").count() == 0
+        assert page.locator("b").count() == 0
+    assert widget.locator("img[src=x]").count() == 0
+    assert widget.locator(".msg b").count() == 0
+
+
+def test_console_language_switch(server, new_context):
+    page = new_context().new_page()
+    page.goto(f"{server.url}/console")
+    expect(page).to_have_url(f"{server.url}/console/login")
+    expect(page.locator("#login-submit")).to_have_text("登录")
+
+    page.fill("#username", "agent1")
+    page.fill("#password", "wrong-password")
+    page.click("#login-submit")
+    expect(page.locator("#login-error")).to_have_text("用户名或密码错误")
+
+    login(page, server.url)
+    expect(page.locator(".tab[data-view=waiting]")).to_contain_text("等待中")
+    expect(page.locator("#me-name")).to_have_text("小王")
+    page.click(".lang-btn[data-lang=en]")
+    expect(page.locator(".tab[data-view=waiting]")).to_contain_text("Waiting")
+    expect(page.locator(".tab[data-view=mine]")).to_contain_text("Mine")
+    expect(page.locator("#logout")).to_have_text("Sign out")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    page.reload()
+    expect(page.locator(".tab[data-view=closed]")).to_contain_text("Closed")
+
+    page.click(".lang-btn[data-lang=zh-CN]")
+    expect(page.locator(".tab[data-view=waiting]")).to_contain_text("等待中")
+    page.goto(f"{server.url}/console/login?lang=en")
+    expect(page.locator("#login-submit")).to_have_text("Sign in")
+
+    page.goto(f"{server.url}/console")
+    page.click("#logout")
+    expect(page).to_have_url(f"{server.url}/console/login")
