@@ -42,7 +42,7 @@ def _require_browser() -> None:
 def browser() -> Iterator[object]:
     """A headless Chromium shared by the session (sync API, so no asyncio loop is involved)."""
     _require_browser()
-    from playwright.sync_api import sync_playwright  # noqa: PLC0415 - only when a browser is there
+    from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
@@ -58,7 +58,7 @@ def _in_thread(func: Callable[..., object], *args: object) -> None:
     def run() -> None:
         try:
             func(*args)
-        except BaseException as exc:  # noqa: BLE001 - re-raised in the caller's thread
+        except BaseException as exc:
             errors.append(exc)
 
     thread = threading.Thread(target=run)

@@ -48,7 +48,7 @@ def agent_says(page: Page, text: str) -> None:
 
 
 def open_waiting(page: Page, name_part: str = "") -> None:
-    """Open the first waiting conversation (optionally the one whose name contains ``name_part``) and take it."""
+    """Open the first waiting conversation (or the one whose name has ``name_part``) and take it."""
     page.click(".tab[data-view=waiting]")
     row = page.locator(".conv", has_text=name_part) if name_part else page.locator(".conv")
     row.first.click()
