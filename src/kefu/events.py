@@ -84,4 +84,17 @@ class Typing:
         }
 
 
-Event: TypeAlias = MessageCreated | ConversationChanged | ConversationRead | Typing
+@dataclass(frozen=True, slots=True)
+class KnowledgeChanged:
+    """Knowledge-base entries (or the bot's dictionary) changed; the bot rebuilds its index."""
+
+    type: ClassVar[str] = "knowledge"
+    entry_ids: tuple[int, ...]
+
+    def to_wire(self) -> dict[str, Any]:
+        """The frame sent to WebSocket clients (admins' pages)."""
+        return {"type": self.type, "entry_ids": list(self.entry_ids)}
+
+
+ConversationEvent: TypeAlias = MessageCreated | ConversationChanged | ConversationRead | Typing
+Event: TypeAlias = ConversationEvent | KnowledgeChanged

@@ -18,7 +18,14 @@ from fastapi import WebSocket
 
 from kefu.context import Context
 from kefu.conversations.views import ConversationView, MessageView
-from kefu.events import ConversationChanged, Event, MessageCreated, Typing
+from kefu.events import (
+    ConversationChanged,
+    ConversationEvent,
+    Event,
+    KnowledgeChanged,
+    MessageCreated,
+    Typing,
+)
 from kefu.security.principals import AgentPrincipal, CustomerPrincipal, Principal
 from kefu.storage.repositories import conversations as conversation_repo
 from kefu.storage.repositories import messages as message_repo
@@ -58,7 +65,7 @@ class Conversational:
         return cls(view.customer_id, view.status, view.assignee_id, view.skill_group_id)
 
 
-Item = Event | Subscribe | Frame | None
+Item = ConversationEvent | Subscribe | Frame | None
 
 
 class Connection:
@@ -87,7 +94,7 @@ class Connection:
         self.wanted.add(conversation_id)
         self.push(Subscribe(conversation_id, after_seq))
 
-    def receives(self, event: Event, conversation: Conversational | None) -> bool:
+    def receives(self, event: ConversationEvent, conversation: Conversational | None) -> bool:
         """Whether this client should get ``event``."""
         if isinstance(event, Typing) and event.sender_kind == self.principal.kind:
             return False
@@ -118,14 +125,14 @@ class Hub:
 
     async def on_event(self, event: Event) -> None:
         """Bus listener: queue the event for each connection that should receive it (never blocks)."""
-        if not self.connections:
+        if not self.connections or isinstance(event, KnowledgeChanged):
             return
         conversation = await self._conversation_of(event)
         for connection in list(self.connections):
             if connection.receives(event, conversation):
                 connection.push(event)
 
-    async def _conversation_of(self, event: Event) -> Conversational | None:
+    async def _conversation_of(self, event: ConversationEvent) -> Conversational | None:
         if isinstance(event, ConversationChanged):
             return Conversational.of_view(event.conversation)
         needs_lookup = any(event.conversation_id not in c.wanted for c in self.connections)
