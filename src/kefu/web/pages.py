@@ -47,7 +47,7 @@ async def widget(request: Request) -> HTMLResponse:
     """The chat itself, loaded by the embed script in an iframe (or opened full-page on a phone)."""
     response = _render(request, "widget.html")
     response.headers["Content-Security-Policy"] = (
-        "default-src 'self'; img-src 'self' blob: data:; style-src 'self'"
+        "default-src 'self'; img-src 'self' blob: data:; style-src 'self'; connect-src 'self' ws: wss:"
     )
     return response
 

@@ -403,6 +403,7 @@ function sendReply() {
     return;
   }
   const cid = newId();
+  state.lastTyping = 0; // the next keystroke announces typing again
   state.outbox.push({ cid, convId: conv.id, text, gen: -1 });
   state.thread.addPending(cid, text);
   input.value = "";

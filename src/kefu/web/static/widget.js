@@ -176,6 +176,7 @@ function sendText(text) {
   }
   if (ended) startNewThread();
   const cid = newId();
+  lastTypingSent = 0; // the next keystroke announces typing again
   outbox.push({ cid, text, gen: -1 });
   saveOutbox();
   thread.addPending(cid, text);
