@@ -39,6 +39,8 @@ class Settings(BaseSettings):
     max_ws_frame_bytes: int = Field(default=64 * 1024, ge=1024)
     default_locale: str = "zh-CN"
     log_level: str = "info"
+    routing_tick_seconds: float = Field(default=1.0, gt=0)
+    presence_grace_seconds: int = Field(default=60, ge=0)
 
     @classmethod
     def settings_customise_sources(

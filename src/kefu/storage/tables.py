@@ -73,6 +73,16 @@ class SkillGroup(Base):
     name: Mapped[str] = mapped_column(String(100), unique=True)
     description: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Routing settings (see docs/routing.md): strategy least_busy | round_robin | last_agent.
+    strategy: Mapped[str] = mapped_column(String(16), default="least_busy", server_default="least_busy")
+    default_capacity: Mapped[int] = mapped_column(Integer, default=5, server_default="5")
+    is_money: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    hours: Mapped[str | None] = mapped_column(Text, nullable=True)  # JSON; NULL = open 24/7
+    off_hours_text: Mapped[str] = mapped_column(Text, default="", server_default="")
+    sla_seconds: Mapped[int] = mapped_column(Integer, default=300, server_default="300")
+    queue_timeout_seconds: Mapped[int] = mapped_column(Integer, default=600, server_default="600")
+    idle_close_seconds: Mapped[int] = mapped_column(Integer, default=1800, server_default="1800")
+    last_agent_days: Mapped[int] = mapped_column(Integer, default=7, server_default="7")
 
 
 class UserSkillGroup(Base):
@@ -145,6 +155,10 @@ class Conversation(Base):
     last_message_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     handover_reason: Mapped[str | None] = mapped_column(String(32), nullable=True)
     bot_failures: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Routing: higher priority is served first; deadlines are set by routing and read by its timers.
+    priority: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    queue_deadline_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    sla_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     customer: Mapped[Customer] = relationship(lazy="joined")
     assignee: Mapped[User | None] = relationship(lazy="joined")
     skill_group: Mapped[SkillGroup | None] = relationship(lazy="joined")
@@ -247,3 +261,51 @@ class MissedQuestion(Base):
     best_confidence: Mapped[float | None] = mapped_column(Float, nullable=True)
     resolved: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
+class AgentPresence(Base):
+    """An agent's availability for routing: status, live connections and capacity override."""
+
+    __tablename__ = "agent_presence"
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    status: Mapped[str] = mapped_column(String(16), default="offline")
+    capacity: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    connections: Mapped[int] = mapped_column(Integer, default=0)
+    disconnected_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    status_changed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_assigned_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class LeaveMessage(Base):
+    """A message left by a customer when nobody could serve them (留言): open, assigned, answered."""
+
+    __tablename__ = "leave_messages"
+    __table_args__ = (Index("ix_leave_messages_status_group", "status", "skill_group_id"),)
+    id: Mapped[int] = mapped_column(ID, primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
+    conversation_id: Mapped[int | None] = mapped_column(ForeignKey("conversations.id"), nullable=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    skill_group_id: Mapped[int | None] = mapped_column(ForeignKey("skill_groups.id"), nullable=True)
+    name: Mapped[str] = mapped_column(String(100), default="")
+    contact: Mapped[str] = mapped_column(String(200))
+    text: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    answer: Mapped[str | None] = mapped_column(Text, nullable=True)
+    answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Transfer(Base):
+    """A hand-over of a conversation from one agent to another agent or group, with a note."""
+
+    __tablename__ = "transfers"
+    id: Mapped[int] = mapped_column(ID, primary_key=True)
+    conversation_id: Mapped[int] = mapped_column(ForeignKey("conversations.id"), index=True)
+    from_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    to_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    to_group_id: Mapped[int | None] = mapped_column(ForeignKey("skill_groups.id"), nullable=True)
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
