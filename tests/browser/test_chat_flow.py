@@ -9,7 +9,7 @@ import zlib
 import pytest
 from playwright.sync_api import FrameLocator, Page, expect
 
-from tests.support import AGENT1
+from tests.support import ADMIN, AGENT1
 
 pytestmark = pytest.mark.browser
 
@@ -64,16 +64,10 @@ def tiny_png(width: int = 24, height: int = 16) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
     rows = b"".join(
-        b"\x00" + b"".join(bytes((x * 10 % 256, 80, 255 - x * 10 % 256)) for x in range(width))
-        for _ in range(height)
+        b"\x00" + b"".join(bytes((x * 10 % 256, 80, 255 - x * 10 % 256)) for x in range(width)) for _ in range(height)
     )
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(rows))
-        + chunk(b"IEND", b"")
-    )
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
 
 
 def test_customer_and_agent_chat(server, new_context):
@@ -192,9 +186,7 @@ def test_image_upload_reaches_agent(server, new_context):
     login(agent, server.url)
     open_waiting(agent)
 
-    widget.locator("#file").set_input_files(
-        {"name": "screenshot.png", "mimeType": "image/png", "buffer": tiny_png()}
-    )
+    widget.locator("#file").set_input_files({"name": "screenshot.png", "mimeType": "image/png", "buffer": tiny_png()})
     sent = widget.locator(".msg--mine").last
     expect(sent.locator("img.msg__img")).to_be_visible()
     expect(sent.locator(".msg__status")).to_have_text("已读")
@@ -282,3 +274,35 @@ def test_console_language_switch(server, new_context):
     page.goto(f"{server.url}/console")
     page.click("#logout")
     expect(page).to_have_url(f"{server.url}/console/login")
+
+
+def test_console_catches_up_after_a_drop_and_follows_other_agents(server, new_context):
+    customer = new_context().new_page()
+    agent_context = new_context()
+    agent = agent_context.new_page()
+    other = new_context().new_page()
+
+    widget = open_widget(customer, server.url)
+    customer_says(widget, "第一条")
+    login(agent, server.url)
+    login(other, server.url, ADMIN)
+    expect(other.locator(".tab[data-view=waiting] .tab__count")).to_have_text("1")
+    open_waiting(agent)
+    # Taken by someone else: it leaves the other console's waiting list live.
+    expect(other.locator(".tab[data-view=waiting] .tab__count")).to_have_text("0")
+    expect(other.locator("#list-empty")).to_be_visible()
+
+    agent_context.set_offline(True)
+    expect(agent.locator("#conn")).to_be_visible()
+    customer_says(widget, "第二条")
+    customer_says(widget, "第三条")
+    expect(widget.locator(".msg--mine .msg__status")).to_have_text(["已读", "已送达", "已送达"])
+    agent_says(agent, "稍等，我查一下")
+    expect(agent.locator(".msg--agent .msg__status")).to_have_text("发送中")
+
+    agent_context.set_offline(False)
+    expect(agent.locator("#conn")).to_be_hidden()
+    expect(agent.locator(".msg--customer .msg__text")).to_have_text(["第一条", "第二条", "第三条"])
+    expect(agent.locator(".msg--agent .msg__status")).to_have_text("已读")
+    expect(widget.locator(".msg--agent .msg__text")).to_have_text(["稍等，我查一下"])
+    expect(widget.locator(".msg--mine .msg__status")).to_have_text(["已读", "已读", "已读"])

@@ -59,6 +59,7 @@
       document.documentElement.classList.add("kefu-open");
       launcher.setAttribute("aria-expanded", "true");
       launcher.classList.add("kefu-launcher--open");
+      label.textContent = t("embed.hide");
       badge.hidden = true;
       if (frame.contentWindow) frame.contentWindow.postMessage({ kefu: "shown" }, base);
     }
@@ -68,6 +69,7 @@
       document.documentElement.classList.remove("kefu-open");
       launcher.setAttribute("aria-expanded", "false");
       launcher.classList.remove("kefu-launcher--open");
+      label.textContent = t("embed.open");
       if (frame && frame.contentWindow) frame.contentWindow.postMessage({ kefu: "hidden" }, base);
       launcher.focus();
     }

@@ -5,6 +5,7 @@ export const DICT = {
   "zh-CN": {
     "embed.open": "在线客服",
     "embed.close": "关闭客服窗口",
+    "embed.hide": "收起",
     "widget.title": "在线客服",
     "widget.subtitle": "示例科技 · 通常几分钟内回复",
     "widget.welcome": "您好，请问有什么可以帮您？",
@@ -102,6 +103,7 @@ export const DICT = {
   en: {
     "embed.open": "Chat with us",
     "embed.close": "Close chat",
+    "embed.hide": "Close",
     "widget.title": "Customer service",
     "widget.subtitle": "Example Tech · usually replies in minutes",
     "widget.welcome": "Hello! How can we help you?",
