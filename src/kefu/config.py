@@ -38,6 +38,7 @@ class Settings(BaseSettings):
     max_upload_bytes: int = Field(default=10 * 1024 * 1024, ge=1)
     max_ws_frame_bytes: int = Field(default=64 * 1024, ge=1024)
     default_locale: str = "zh-CN"
+    bot_enabled: bool = True
     log_level: str = "info"
     routing_tick_seconds: float = Field(default=1.0, gt=0)
     presence_grace_seconds: int = Field(default=60, ge=0)

@@ -60,5 +60,5 @@ async def seed_demo(ctx: Context) -> bool:
             display_name=login.display_name,
             groups=login.groups,
         )
-    await knowledge.import_jsonl(ctx, DEMO_KB)
+    await knowledge.import_file(ctx, DEMO_KB)
     return True

@@ -161,15 +161,15 @@ async def _group_id(uow: UnitOfWork, name: str | None) -> int | None:
 
 async def write_entry(uow: UnitOfWork, data: EntryData, now: datetime) -> KnowledgeEntry:
     """Insert or update (when ``data.id`` names an existing entry) one validated entry."""
+    group_id = await _group_id(uow, data.group)
     row = await kb_repo.get_entry(uow.session, data.id) if data.id is not None else None
     if row is None:
         row = KnowledgeEntry(created_at=now)
-        uow.session.add(row)
     row.question = data.question
     row.similar_questions = json.dumps(data.similar, ensure_ascii=False)
     row.answer = data.answer
     row.category = data.category
-    row.skill_group_id = await _group_id(uow, data.group)
+    row.skill_group_id = group_id
     row.keywords = json.dumps(data.keywords, ensure_ascii=False)
     row.quick_replies = json.dumps(data.quick_replies, ensure_ascii=False)
     row.handover = data.handover
@@ -177,6 +177,7 @@ async def write_entry(uow: UnitOfWork, data: EntryData, now: datetime) -> Knowle
     row.valid_from = data.valid_from
     row.valid_until = data.valid_until
     row.updated_at = now
+    uow.session.add(row)
     await uow.session.flush()
     return row
 

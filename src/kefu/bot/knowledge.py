@@ -1,66 +1,73 @@
-"""Knowledge-base entries and their JSONL import."""
+"""Knowledge-base import and export (all or nothing), used by ``kefu kb`` and the admin pages."""
 
 from __future__ import annotations
 
 import asyncio
-import json
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
+from kefu.bot import kb_files
+from kefu.bot.entries import EntryView, all_entries, require_editor, write_entry
 from kefu.context import Context
-from kefu.errors import InvalidInput
-from kefu.storage.repositories import users as user_repo
-from kefu.storage.repositories.knowledge import count_entries
-from kefu.storage.tables import KnowledgeEntry
+from kefu.errors import InvalidInput, KefuError
+from kefu.events import KnowledgeChanged
+from kefu.security.principals import Principal
+from kefu.storage.repositories.knowledge import count_entries, get_entry
+
+Progress = Callable[[int], None]
 
 
-def _parse(line_no: int, line: str) -> dict[str, object]:
-    try:
-        row = json.loads(line)
-    except ValueError as exc:
-        raise InvalidInput(f"line {line_no}: not valid JSON ({exc})", code="bad_kb_row") from None
-    if not isinstance(row, dict):
-        raise InvalidInput(f"line {line_no}: expected a JSON object", code="bad_kb_row")
-    questions = row.get("questions")
-    answer = row.get("answer")
-    if (
-        not isinstance(questions, list)
-        or not questions
-        or not all(isinstance(q, str) and q.strip() for q in questions)
-    ):
-        raise InvalidInput(
-            f"line {line_no}: 'questions' must be a non-empty list of texts", code="bad_kb_row"
-        )
-    if not isinstance(answer, str) or not answer.strip():
-        raise InvalidInput(f"line {line_no}: 'answer' must be a non-empty text", code="bad_kb_row")
-    return row
+@dataclass(frozen=True, slots=True)
+class ImportResult:
+    """How many entries an import created and updated."""
+
+    created: int
+    updated: int
 
 
-async def import_jsonl(ctx: Context, path: Path) -> int:
-    """Import ``{"questions": [...], "answer", "category"?, "group"?}`` lines, all or nothing."""
-    text = await asyncio.to_thread(path.read_text, encoding="utf-8")
-    rows = [_parse(number, line) for number, line in enumerate(text.splitlines(), start=1) if line.strip()]
+async def import_rows(
+    ctx: Context, rows: list[kb_files.Row], principal: Principal | None = None, progress: Progress | None = None
+) -> ImportResult:
+    """Write validated rows in one transaction: every row lands, or none does.
+
+    ``principal`` is None for operators (the CLI); otherwise it must be an admin or supervisor.
+    """
+    if principal is not None:
+        require_editor(principal)
+    created = updated = 0
+    ids: list[int] = []
     now = ctx.clock.now()
     async with ctx.uow() as uow:
-        for row in rows:
-            questions = [str(q).strip() for q in row["questions"]]  # type: ignore[attr-defined]
-            group_id = None
-            if isinstance(row.get("group"), str):
-                group = await user_repo.get_group_by_name(uow.session, str(row["group"]))
-                group_id = group.id if group is not None else None
-            uow.session.add(
-                KnowledgeEntry(
-                    question=questions[0],
-                    similar_questions=json.dumps(questions[1:], ensure_ascii=False),
-                    answer=str(row["answer"]).strip(),
-                    category=str(row.get("category", "")),
-                    skill_group_id=group_id,
-                    enabled=True,
-                    created_at=now,
-                    updated_at=now,
-                )
-            )
+        for line, data in rows:
+            exists = data.id is not None and await get_entry(uow.session, data.id) is not None
+            try:
+                row = await write_entry(uow, data, now)
+            except KefuError as exc:
+                raise InvalidInput(f"line {line}: {exc.message}", code=exc.code) from None
+            ids.append(row.id)
+            updated += exists
+            created += not exists
+            if progress:
+                progress(1)
+        uow.emit(KnowledgeChanged(tuple(ids)))
         await uow.commit()
-    return len(rows)
+    return ImportResult(created, updated)
+
+
+async def import_file(
+    ctx: Context, path: Path, principal: Principal | None = None, progress: Progress | None = None
+) -> ImportResult:
+    """Read and import a CSV, Excel or JSONL file (see ``kb_files`` for the columns)."""
+    rows = await asyncio.to_thread(kb_files.read_entries, path)
+    return await import_rows(ctx, rows, principal, progress)
+
+
+async def export_file(ctx: Context, path: Path, progress: Progress | None = None) -> int:
+    """Write every entry to ``path`` (format from its extension); returns how many."""
+    entries: list[EntryView] = await all_entries(ctx)
+    await asyncio.to_thread(kb_files.write_entries, path, entries, progress)
+    return len(entries)
 
 
 async def entry_count(ctx: Context) -> int:

@@ -5,7 +5,9 @@ Handlers in ``web/`` validate input and call these; these write and emit events 
 
 from __future__ import annotations
 
+import json
 import re
+from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 
@@ -38,14 +40,15 @@ def check_text(ctx: Context, text: str, *, allow_empty: bool = False) -> str:
 def check_client_msg_id(client_msg_id: str | None) -> str | None:
     """Validate the client's idempotency key (letters, digits and ``_.:-``, at most 64)."""
     if client_msg_id is not None and not CLIENT_MSG_ID.match(client_msg_id):
-        raise InvalidInput(
-            "client_msg_id must be 1–64 characters of A-Z a-z 0-9 _ . : -", code="bad_client_msg_id"
-        )
+        raise InvalidInput("client_msg_id must be 1–64 characters of A-Z a-z 0-9 _ . : -", code="bad_client_msg_id")
     return client_msg_id
 
 
 async def open_conversation(ctx: Context, customer: CustomerPrincipal) -> ConversationView:
-    """The customer's open conversation on their channel, created (and queued) if there is none."""
+    """The customer's open conversation on their channel, created if there is none.
+
+    A new conversation starts with the bot when it is enabled, otherwise straight in the queue.
+    """
     async with ctx.uow() as uow:
         await conversation_repo.lock_customer(uow.session, customer.customer_id)
         existing = await conversation_repo.find_open(uow.session, customer.customer_id, customer.channel)
@@ -55,13 +58,13 @@ async def open_conversation(ctx: Context, customer: CustomerPrincipal) -> Conver
         row = Conversation(
             customer_id=customer.customer_id,
             channel=customer.channel,
-            status="queued",
+            status="bot" if ctx.settings.bot_enabled else "queued",
             last_seq=0,
             agent_read_seq=0,
             customer_read_seq=0,
             created_at=now,
             updated_at=now,
-            queued_at=now,
+            queued_at=None if ctx.settings.bot_enabled else now,
         )
         uow.session.add(row)
         await uow.session.flush()
@@ -72,7 +75,7 @@ async def open_conversation(ctx: Context, customer: CustomerPrincipal) -> Conver
         return view
 
 
-async def _append(
+async def append_message(
     uow: UnitOfWork,
     ctx: Context,
     conversation_id: int,
@@ -82,8 +85,12 @@ async def _append(
     sender_user_id: int | None = None,
     client_msg_id: str | None = None,
     attachment: Attachment | None = None,
+    meta: dict[str, Any] | None = None,
 ) -> MessageView:
-    """Number and store a message in the open transaction; the event leaves at commit."""
+    """Number and store a message in the open transaction; the event leaves at commit.
+
+    Other domain packages (bot, routing) use this to add bot and system messages to a conversation.
+    """
     now = ctx.clock.now()
     seq = await conversation_repo.next_seq(uow.session, conversation_id, now)
     row = Message(
@@ -94,6 +101,7 @@ async def _append(
         text=text,
         client_msg_id=client_msg_id,
         attachment_id=attachment.id if attachment is not None else None,
+        meta=json.dumps(meta, ensure_ascii=False) if meta is not None else None,
         created_at=now,
     )
     uow.session.add(row)
@@ -148,7 +156,7 @@ async def send_message(
             await uow.session.flush()
         sender_user_id = principal.user_id if isinstance(principal, AgentPrincipal) else None
         try:
-            view = await _append(
+            view = await append_message(
                 uow,
                 ctx,
                 conversation_id,
@@ -182,7 +190,7 @@ async def take(ctx: Context, principal: Principal, conversation_id: int) -> Conv
         values = {"status": "assigned", "assignee_id": agent.user_id, "assigned_at": now, "updated_at": now}
         if not await conversation_repo.transition(uow.session, conversation_id, ("bot", "queued"), values):
             raise Conflict("conversation is no longer waiting", code="not_waiting")
-        await _append(
+        await append_message(
             uow,
             ctx,
             conversation_id,
@@ -208,7 +216,7 @@ async def close(ctx: Context, principal: Principal, conversation_id: int) -> Con
         if not await conversation_repo.transition(uow.session, conversation_id, OPEN_STATUSES, values):
             raise Conflict("conversation is already closed", code="conversation_closed")
         by = "客服" if isinstance(principal, AgentPrincipal) else "您"
-        await _append(
+        await append_message(
             uow, ctx, conversation_id, sender_kind="system", text=f"{by}已结束本次会话，感谢您的咨询。"
         )
         view = await _reloaded(uow, conversation_id)

@@ -69,9 +69,7 @@ async def history(
         return [MessageView.of(row) for row in rows]
 
 
-async def list_for(
-    ctx: Context, principal: Principal, view: str = "mine", limit: int = 100
-) -> list[ListedView]:
+async def list_for(ctx: Context, principal: Principal, view: str = "mine", limit: int = 100) -> list[ListedView]:
     """The caller's conversation list.
 
     Customers get their own conversations. Agents choose a view: ``waiting`` (queued in their groups),

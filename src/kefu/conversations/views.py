@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
@@ -44,6 +45,7 @@ class MessageView:
     attachment: AttachmentView | None
     client_msg_id: str | None
     created_at: str
+    meta: dict[str, Any] | None = None
 
     @classmethod
     def of(cls, row: Message) -> MessageView:
@@ -60,6 +62,7 @@ class MessageView:
             attachment=attachment,
             client_msg_id=row.client_msg_id,
             created_at=row.created_at.isoformat(),
+            meta=json.loads(row.meta) if row.meta else None,
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -87,6 +90,7 @@ class ConversationView:
     updated_at: str
     closed_at: str | None
     last_message_at: str | None
+    handover_reason: str | None = None
 
     @classmethod
     def of(cls, row: Conversation) -> ConversationView:
@@ -108,6 +112,7 @@ class ConversationView:
             updated_at=row.updated_at.isoformat(),
             closed_at=_iso(row.closed_at),
             last_message_at=_iso(row.last_message_at),
+            handover_reason=row.handover_reason,
         )
 
     def to_dict(self) -> dict[str, Any]:
