@@ -186,6 +186,8 @@ def test_image_upload_reaches_agent(server, new_context):
     login(agent, server.url)
     open_waiting(agent)
 
+    # A text and, right after it, a file: they are stored (and shown) in the order they were sent.
+    customer_says(widget, "请看这张")
     widget.locator("#file").set_input_files({"name": "screenshot.png", "mimeType": "image/png", "buffer": tiny_png()})
     sent = widget.locator(".msg--mine").last
     expect(sent.locator("img.msg__img")).to_be_visible()
@@ -193,6 +195,8 @@ def test_image_upload_reaches_agent(server, new_context):
 
     image = agent.locator(".msg--customer img.msg__img")
     expect(image).to_have_count(1)
+    expect(agent.locator(".msg--customer .msg__bubble")).to_have_text(["截图如下", "请看这张", ""])
+    expect(agent.locator(".msg--customer").last.locator("img.msg__img")).to_have_count(1)
     expect(image).to_have_attribute("src", "/api/v1/attachments/1")
     agent.wait_for_function(
         "() => { const i = document.querySelector('.msg--customer img.msg__img');"

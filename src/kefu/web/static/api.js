@@ -41,6 +41,18 @@ export async function api(method, path, { body, auth = {} } = {}) {
   return data;
 }
 
+/** Resolve once ``isEmpty()`` holds (checked every 50 ms), or after ``timeoutMs`` regardless. */
+export function waitUntil(isEmpty, timeoutMs = 15000) {
+  return new Promise((resolve) => {
+    const deadline = Date.now() + timeoutMs;
+    const check = () => {
+      if (isEmpty() || Date.now() > deadline) resolve();
+      else setTimeout(check, 50);
+    };
+    check();
+  });
+}
+
 /** A random id usable as client_msg_id (letters, digits and dashes). */
 export function newId() {
   if (window.crypto && typeof window.crypto.randomUUID === "function") return window.crypto.randomUUID();

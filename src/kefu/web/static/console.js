@@ -1,7 +1,7 @@
 // The agent console: conversation lists with live updates, the open conversation with history paging,
 // replies over the WebSocket (with an outbox resent after reconnects), take / close, customer info.
 
-import { ApiError, Socket, api, el, errorText, fullTime, newId, shortTime, wsUrl } from "./api.js";
+import { ApiError, Socket, api, el, errorText, fullTime, newId, shortTime, waitUntil, wsUrl } from "./api.js";
 import { applyI18n, switchLocale, translator } from "./i18n.js";
 import { Thread, showLightbox } from "./thread.js";
 
@@ -431,6 +431,8 @@ async function sendFile(file) {
   data.append("file", file, file.name);
   data.append("client_msg_id", cid);
   try {
+    // Replies typed before the file are stored first, so the conversation keeps the order they were sent in.
+    await waitUntil(() => !state.outbox.some((e) => e.convId === conv.id));
     const result = await api("POST", `/api/v1/conversations/${conv.id}/attachments`, { body: data, auth: auth() });
     thread.add(result.message);
   } catch (err) {

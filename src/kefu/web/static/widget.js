@@ -1,7 +1,7 @@
 // The customer's chat window (/widget): resumes the visitor, shows history, sends over the WebSocket
 // with an outbox that survives reconnects and reloads, and shows delivery and read state.
 
-import { ApiError, Socket, api, errorText, newId, wsUrl } from "./api.js";
+import { ApiError, Socket, api, errorText, newId, waitUntil, wsUrl } from "./api.js";
 import { applyI18n, translator } from "./i18n.js";
 import { Thread, saveBlob, showLightbox } from "./thread.js";
 
@@ -200,6 +200,8 @@ async function sendFile(file) {
   thread.addPending(cid, "", file);
   scrollDown(true);
   try {
+    // Texts typed before the file are stored first, so the conversation keeps the order they were sent in.
+    await waitUntil(() => outbox.length === 0);
     await ensureConversation();
     const data = new FormData();
     data.append("file", file, file.name);
