@@ -135,6 +135,7 @@ async def send_message(
     *,
     client_msg_id: str | None = None,
     attachment: Attachment | None = None,
+    meta: dict[str, Any] | None = None,
 ) -> tuple[MessageView, bool]:
     """Store a message and return it with ``True``; a resend of a known ``client_msg_id`` returns the
     original with ``False`` and stores nothing.
@@ -165,6 +166,7 @@ async def send_message(
                 sender_user_id=sender_user_id,
                 client_msg_id=client_msg_id,
                 attachment=attachment,
+                meta=meta,
             )
             await uow.commit()
         except IntegrityError:

@@ -51,12 +51,11 @@ async def list_messages(
 
 
 @router.post("/conversations/{conversation_id}/messages")
-async def send_message(
-    conversation_id: int, body: SendIn, principal: PrincipalDep, ctx: CtxDep
-) -> dict[str, Any]:
+async def send_message(conversation_id: int, body: SendIn, principal: PrincipalDep, ctx: CtxDep) -> dict[str, Any]:
     """Send a text; acknowledged only once stored. A resend with the same ``client_msg_id`` is a no-op."""
+    meta = {"pick": body.pick_entry_id} if body.pick_entry_id is not None else None
     view, created = await actions.send_message(
-        ctx, principal, conversation_id, body.text, client_msg_id=body.client_msg_id
+        ctx, principal, conversation_id, body.text, client_msg_id=body.client_msg_id, meta=meta
     )
     return {"message": view.to_dict(), "duplicate": not created}
 
@@ -82,9 +81,7 @@ async def send_attachment(
 
 
 @router.post("/conversations/{conversation_id}/read")
-async def mark_read(
-    conversation_id: int, body: ReadIn, principal: PrincipalDep, ctx: CtxDep
-) -> dict[str, bool]:
+async def mark_read(conversation_id: int, body: ReadIn, principal: PrincipalDep, ctx: CtxDep) -> dict[str, bool]:
     """Mark the conversation read up to ``seq`` for the caller's side."""
     await actions.mark_read(ctx, principal, conversation_id, body.seq)
     return {"ok": True}

@@ -36,9 +36,17 @@ class SendIn(Strict):
 
     text: str
     client_msg_id: str | None = None
+    pick_entry_id: int | None = Field(default=None, description="the knowledge entry a customer clicked")
 
 
 class ReadIn(Strict):
     """Read up to ``seq``."""
 
     seq: int = Field(ge=0)
+
+
+class FeedbackIn(Strict):
+    """有帮助 / 没帮助 on one bot answer."""
+
+    message_id: int
+    helpful: bool

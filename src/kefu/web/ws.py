@@ -46,6 +46,7 @@ class SendFrame(_Frame):
     conversation_id: int
     text: str
     client_msg_id: str | None = None
+    pick_entry_id: int | None = None
 
 
 class TypingFrame(_Frame):
@@ -190,8 +191,9 @@ async def _dispatch(ctx: Context, connection: Connection, frame: _Frame) -> Fram
         connection.subscribe(frame.conversation_id, frame.after_seq)
         return None
     if isinstance(frame, SendFrame):
+        meta = {"pick": frame.pick_entry_id} if frame.pick_entry_id is not None else None
         view, created = await actions.send_message(
-            ctx, principal, frame.conversation_id, frame.text, client_msg_id=frame.client_msg_id
+            ctx, principal, frame.conversation_id, frame.text, client_msg_id=frame.client_msg_id, meta=meta
         )
         return Frame(
             {
