@@ -12,6 +12,7 @@ import uvicorn
 
 from kefu.app import create_app
 from kefu.bootstrap import open_context
+from kefu.bot import kb_files, knowledge
 from kefu.config import Settings
 from kefu.demo import DEMO_LOGINS, seed_demo
 from kefu.errors import KefuError
@@ -20,6 +21,8 @@ from kefu.security import auth
 app = typer.Typer(help="kefu (客服): self-hosted online customer service.", no_args_is_help=True)
 user_app = typer.Typer(help="Manage console users (admins, supervisors, agents).", no_args_is_help=True)
 app.add_typer(user_app, name="user")
+kb_app = typer.Typer(help="Import and export the knowledge base (CSV, Excel .xlsx, JSONL).", no_args_is_help=True)
+app.add_typer(kb_app, name="kb")
 
 HostOpt = Annotated[str | None, typer.Option("--host", help="Address to listen on [default: 127.0.0.1].")]
 PortOpt = Annotated[int | None, typer.Option("--port", help="Port to listen on [default: 8000].")]
@@ -115,9 +118,7 @@ def user_add(
 
     async def run() -> None:
         async with open_context(settings) as ctx:
-            await auth.add_user(
-                ctx, username, secret, role=role, display_name=name, groups=tuple(group or ())
-            )
+            await auth.add_user(ctx, username, secret, role=role, display_name=name, groups=tuple(group or ()))
 
     try:
         asyncio.run(run())
@@ -125,3 +126,47 @@ def user_add(
         typer.echo(f"error: {exc.message}", err=True)
         raise typer.Exit(2) from None
     typer.echo(f"user {username} added ({role})")
+
+
+@kb_app.command("import")
+def kb_import(
+    file: Annotated[Path, typer.Argument(help="A .csv, .xlsx or .jsonl file")],
+    data_dir: DataOpt = None,
+) -> None:
+    """Import entries: all rows land or, with the bad line named, none does."""
+    settings = _settings(data_dir=data_dir)
+
+    async def run() -> knowledge.ImportResult:
+        rows = kb_files.read_entries(file)
+        async with open_context(settings) as ctx:
+            with typer.progressbar(length=len(rows), label="importing") as bar:
+                return await knowledge.import_rows(ctx, rows, progress=bar.update)
+
+    try:
+        result = asyncio.run(run())
+    except KefuError as exc:
+        typer.echo(f"error: {exc.message} (nothing was imported)", err=True)
+        raise typer.Exit(2) from None
+    typer.echo(f"imported {result.created} new and {result.updated} updated entries")
+
+
+@kb_app.command("export")
+def kb_export(
+    file: Annotated[Path, typer.Argument(help="Where to write: .csv, .xlsx or .jsonl")],
+    data_dir: DataOpt = None,
+) -> None:
+    """Export every entry."""
+    settings = _settings(data_dir=data_dir)
+
+    async def run() -> int:
+        async with open_context(settings) as ctx:
+            total = await knowledge.entry_count(ctx)
+            with typer.progressbar(length=total, label="exporting") as bar:
+                return await knowledge.export_file(ctx, file, progress=bar.update)
+
+    try:
+        count = asyncio.run(run())
+    except KefuError as exc:
+        typer.echo(f"error: {exc.message}", err=True)
+        raise typer.Exit(2) from None
+    typer.echo(f"exported {count} entries to {file}")
