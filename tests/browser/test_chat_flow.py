@@ -310,3 +310,53 @@ def test_console_catches_up_after_a_drop_and_follows_other_agents(server, new_co
     expect(agent.locator(".msg--agent .msg__status")).to_have_text("已读")
     expect(widget.locator(".msg--agent .msg__text")).to_have_text(["稍等，我查一下"])
     expect(widget.locator(".msg--mine .msg__status")).to_have_text(["已读", "已读", "已读"])
+
+
+def test_console_pages_back_and_shows_earlier_conversations(server, new_context):
+    visitor_api = new_context().request
+    session = visitor_api.post(f"{server.url}/api/v1/visitor/session", data={"name": "老客户"}).json()
+    bearer = {"Authorization": f"Bearer {session['token']}"}
+    first = visitor_api.post(f"{server.url}/api/v1/visitor/conversations", headers=bearer).json()
+    first_id = first["conversation"]["id"]
+    for n in range(1, 61):
+        response = visitor_api.post(
+            f"{server.url}/api/v1/conversations/{first_id}/messages",
+            headers=bearer,
+            data={"text": f"消息 {n}", "client_msg_id": f"m{n}"},
+        )
+        assert response.ok, response.text()
+
+    agent = new_context().new_page()
+    login(agent, server.url)
+    open_waiting(agent, "老客户")
+    customer_texts = agent.locator(".msg--customer .msg__text")
+    expect(customer_texts).to_have_count(50)
+    expect(customer_texts.first).to_have_text("消息 11")
+    agent.click("#load-earlier")
+    expect(customer_texts).to_have_count(60)
+    expect(customer_texts.first).to_have_text("消息 1")
+    expect(agent.locator("#load-earlier")).to_have_text("没有更早的消息了")
+    agent.click("#close-conv")
+    expect(agent.locator("#chat-status")).to_have_text("已结束")
+
+    second = visitor_api.post(f"{server.url}/api/v1/visitor/conversations", headers=bearer).json()
+    second_id = second["conversation"]["id"]
+    assert second_id != first_id
+    visitor_api.post(
+        f"{server.url}/api/v1/conversations/{second_id}/messages",
+        headers=bearer,
+        data={"text": "我又来了", "client_msg_id": "again"},
+    )
+    open_waiting(agent, "老客户")
+    expect(agent.locator(".msg--customer .msg__text")).to_have_text(["我又来了"])
+    earlier = agent.locator("#info-history .history-item")
+    expect(earlier).to_have_count(1)
+    expect(earlier.locator(".chip")).to_have_text("已结束")
+    earlier.click()
+    expect(agent.locator("#history-banner")).to_be_visible()
+    expect(agent.locator(".msg--customer .msg__text").last).to_have_text("消息 60")
+    expect(agent.locator("#reply-input")).to_be_disabled()
+    agent.click("#back-current")
+    expect(agent.locator("#history-banner")).to_be_hidden()
+    expect(agent.locator(".msg--customer .msg__text")).to_have_text(["我又来了"])
+    expect(agent.locator("#reply-input")).to_be_enabled()
