@@ -1,4 +1,5 @@
-"""Browser fixtures: one Chromium per test session (sync Playwright), fresh contexts per test.
+"""Browser fixtures: one Chromium shared by the session's browser tests (sync Playwright), fresh
+contexts per test.
 
 Without /usr/bin/chromium the browser tests are skipped, unless ``KEFU_REQUIRE_BROWSER=1``.
 """
@@ -38,16 +39,64 @@ def _require_browser() -> None:
     pytest.skip(message)
 
 
-@pytest.fixture(scope="session")
-def browser() -> Iterator[object]:
-    """A headless Chromium shared by the session (sync API, so no asyncio loop is involved)."""
-    _require_browser()
-    from playwright.sync_api import sync_playwright
+class _SharedChromium:
+    """One Chromium for all browser tests of the session.
 
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    Sync Playwright keeps an asyncio loop running in the main thread while it is started, which would
+    break every async test after it. So the browser tests are moved to the end of the session
+    (``pytest_collection_modifyitems``) and Playwright is stopped as soon as they are done
+    (``pytest_runtest_teardown``); a later browser test would simply start it again.
+    """
+
+    def __init__(self) -> None:
+        self.manager: object | None = None
+        self.chromium: object | None = None
+
+    def get(self) -> object:
+        if self.chromium is None:
+            from playwright.sync_api import sync_playwright
+
+            self.manager = sync_playwright()
+            playwright = self.manager.__enter__()
+            self.chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        return self.chromium
+
+    def stop(self) -> None:
+        if self.chromium is not None:
+            self.chromium.close()
+            self.chromium = None
+        if self.manager is not None:
+            self.manager.__exit__(None, None, None)
+            self.manager = None
+
+
+_SHARED = _SharedChromium()
+
+
+def _is_browser_test(item: pytest.Item | None) -> bool:
+    return item is not None and item.get_closest_marker("browser") is not None
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Run the browser tests last (stable order otherwise)."""
+    items.sort(key=_is_browser_test)
+
+
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> None:
+    """Stop Playwright once the run of browser tests is over."""
+    if _is_browser_test(item) and not _is_browser_test(nextitem):
+        _SHARED.stop()
+
+
+def pytest_sessionfinish() -> None:
+    _SHARED.stop()
+
+
+@pytest.fixture
+def browser() -> object:
+    """The shared headless Chromium (sync API)."""
+    _require_browser()
+    return _SHARED.get()
 
 
 def _in_thread(func: Callable[..., object], *args: object) -> None:
