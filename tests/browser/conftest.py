@@ -82,10 +82,14 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     items.sort(key=_is_browser_test)
 
 
-def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> None:
-    """Stop Playwright once the run of browser tests is over."""
-    if _is_browser_test(item) and not _is_browser_test(nextitem):
-        _SHARED.stop()
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
+    """Stop Playwright once the run of browser tests is over (after the test's own teardown)."""
+    try:
+        return (yield)
+    finally:
+        if _is_browser_test(item) and not _is_browser_test(nextitem):
+            _SHARED.stop()
 
 
 def pytest_sessionfinish() -> None:

@@ -121,6 +121,16 @@ def test_customer_and_agent_chat(server, new_context):
     expect(agent.locator(".msg--customer")).to_have_count(2)
     expect(agent.locator(".msg--customer").last.locator(".msg__text")).to_have_text("13800000000")
 
+    # With the chat window closed, a reply raises a badge on the launcher and stays unread.
+    widget.locator("#close-btn").click()
+    expect(customer.locator(".kefu-panel")).to_be_hidden()
+    agent_says(agent, "还有其他问题吗？")
+    expect(customer.locator(".kefu-launcher__badge")).to_have_text("1")
+    expect(agent_mine.last.locator(".msg__status")).to_have_text("已送达")
+    customer.click(".kefu-launcher")
+    expect(customer.locator(".kefu-launcher__badge")).to_be_hidden()
+    expect(agent_mine.last.locator(".msg__status")).to_have_text("已读")
+
     agent.click("#close-conv")
     expect(agent.locator("#chat-status")).to_have_text("已结束")
     expect(agent.locator("#reply-input")).to_be_disabled()
