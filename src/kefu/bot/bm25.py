@@ -1,0 +1,99 @@
+"""BM25 over one text field, stored as a column-major ``scipy.sparse`` weight matrix."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import numpy.typing as npt
+import scipy.sparse as sp
+
+FloatArray = npt.NDArray[np.float32]
+IntArray = npt.NDArray[np.int64]
+
+
+class Vocabulary:
+    """A growing token → id map shared by the fields of one tokenisation kind."""
+
+    def __init__(self) -> None:
+        self.ids: dict[str, int] = {}
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def add(self, tokens: Sequence[str]) -> list[int]:
+        """Ids of ``tokens``, adding unseen ones."""
+        ids = self.ids
+        return [ids.setdefault(tok, len(ids)) for tok in tokens]
+
+    def lookup(self, tokens: Sequence[str]) -> list[int]:
+        """Ids of the known ``tokens`` (unknown ones are dropped)."""
+        ids = self.ids
+        return [ids[tok] for tok in tokens if tok in ids]
+
+
+def count_matrix(docs: Sequence[list[int]], n_cols: int) -> sp.csr_matrix:
+    """Document × token count matrix from token-id lists."""
+    lengths = np.fromiter((len(d) for d in docs), dtype=np.int64, count=len(docs))
+    indptr = np.zeros(len(docs) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=indptr[1:])
+    cols = np.fromiter((t for d in docs for t in d), dtype=np.int64, count=int(indptr[-1]))
+    data = np.ones(len(cols), dtype=np.float32)
+    mat = sp.csr_matrix((data, cols, indptr), shape=(len(docs), n_cols))
+    mat.sum_duplicates()
+    return mat
+
+
+def sum_columns(
+    indptr: IntArray,
+    indices: IntArray,
+    data: FloatArray,
+    cols: IntArray,
+    col_weights: FloatArray,
+    out: FloatArray,
+) -> FloatArray:
+    """``out += M[:, cols] @ col_weights`` for a CSC matrix given by its three arrays."""
+    starts, ends = indptr[cols], indptr[cols + 1]
+    sizes = ends - starts
+    total = int(sizes.sum())
+    if not total:
+        return out
+    offsets = np.repeat(starts - np.cumsum(sizes) + sizes, sizes) + np.arange(total)
+    weights = data[offsets] * np.repeat(col_weights, sizes)
+    out += np.bincount(indices[offsets], weights=weights, minlength=len(out)).astype(np.float32)
+    return out
+
+
+class BM25Field:
+    """Okapi BM25 weights of one field; ``score`` sums the query's columns."""
+
+    def __init__(self, counts: sp.csr_matrix, k1: float = 1.2, b: float = 0.75) -> None:
+        counts = counts.tocsr().astype(np.float32)
+        n_docs, n_terms = counts.shape
+        doc_len = np.asarray(counts.sum(axis=1)).ravel()
+        present = doc_len > 0
+        avg_len = float(doc_len[present].mean()) if present.any() else 1.0
+        df = np.bincount(counts.indices, minlength=n_terms).astype(np.float32)
+        n_present = float(present.sum())
+        self.idf: FloatArray = np.log1p((n_present - df + 0.5) / (df + 0.5)).astype(np.float32)
+        row_len = np.repeat(doc_len, np.diff(counts.indptr))
+        tf = counts.data
+        counts.data = (
+            self.idf[counts.indices] * tf * (k1 + 1) / (tf + k1 * (1 - b + b * row_len / avg_len))
+        ).astype(np.float32)
+        weights = counts.tocsc()
+        self.n_docs = n_docs
+        self.n_terms = n_terms
+        self._indptr: IntArray = weights.indptr.astype(np.int64)
+        self._indices: IntArray = weights.indices.astype(np.int64)
+        self._data: FloatArray = weights.data.astype(np.float32)
+
+    def score(self, term_ids: Sequence[int]) -> FloatArray:
+        """BM25 score of every document for a query given as term ids (repeats count)."""
+        out = np.zeros(self.n_docs, dtype=np.float32)
+        if not term_ids:
+            return out
+        terms, qtf = np.unique(np.asarray(term_ids, dtype=np.int64), return_counts=True)
+        terms_ok = terms < self.n_terms
+        terms, qtf = terms[terms_ok], qtf[terms_ok]
+        return sum_columns(self._indptr, self._indices, self._data, terms, qtf.astype(np.float32), out)
