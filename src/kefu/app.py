@@ -13,7 +13,8 @@ from kefu import __version__
 from kefu.bootstrap import open_context
 from kefu.clock import Clock
 from kefu.config import Settings
-from kefu.web import api_auth, api_conversations, api_visitor, pages, ws
+from kefu.routing import runtime as routing_runtime
+from kefu.web import api_auth, api_conversations, api_routing, api_visitor, pages, ws
 from kefu.web.errors import install_error_handlers
 from kefu.web.hub import Hub
 
@@ -29,11 +30,13 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         async with open_context(settings, clock) as ctx:
             hub = Hub(ctx)
             unsubscribe = ctx.bus.subscribe(hub.on_event)
+            stop_routing = await routing_runtime.start(ctx)
             app.state.ctx = ctx
             app.state.hub = hub
             try:
                 yield
             finally:
+                await stop_routing()
                 unsubscribe()
 
     app = FastAPI(
@@ -46,6 +49,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     app.include_router(api_auth.router)
     app.include_router(api_visitor.router)
     app.include_router(api_conversations.router)
+    app.include_router(api_routing.router)
     app.include_router(ws.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

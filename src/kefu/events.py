@@ -96,5 +96,102 @@ class KnowledgeChanged:
         return {"type": self.type, "entry_ids": list(self.entry_ids)}
 
 
-ConversationEvent: TypeAlias = MessageCreated | ConversationChanged | ConversationRead | Typing
-Event: TypeAlias = ConversationEvent | KnowledgeChanged
+@dataclass(frozen=True, slots=True)
+class QueueUpdate:
+    """A waiting customer's place in the queue (``position`` 1 = next) and estimated wait.
+
+    ``state`` is ``waiting``, ``closed`` (outside business hours), ``no_agents`` (nobody online) or
+    ``timeout`` (waited too long); ``leave_message`` says whether to offer the leave-a-message form.
+    """
+
+    type: ClassVar[str] = "queue"
+    conversation_id: int
+    position: int
+    eta_seconds: int | None
+    text: str
+    state: str = "waiting"
+    leave_message: bool = False
+
+    def to_wire(self) -> dict[str, Any]:
+        """The frame sent to WebSocket clients."""
+        return {
+            "type": self.type,
+            "conversation_id": self.conversation_id,
+            "position": self.position,
+            "eta_seconds": self.eta_seconds,
+            "text": self.text,
+            "state": self.state,
+            "leave_message": self.leave_message,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ConversationTransferred:
+    """An agent (or supervisor) handed a conversation to another agent or group, with a note for them."""
+
+    type: ClassVar[str] = "transfer"
+    conversation_id: int
+    from_user_id: int | None
+    from_name: str
+    to_user_id: int | None
+    to_group_id: int | None
+    note: str
+
+    def to_wire(self) -> dict[str, Any]:
+        """The frame sent to agents' WebSocket clients (never to the customer)."""
+        return {
+            "type": self.type,
+            "conversation_id": self.conversation_id,
+            "from_user_id": self.from_user_id,
+            "from_name": self.from_name,
+            "to_user_id": self.to_user_id,
+            "to_group_id": self.to_group_id,
+            "note": self.note,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class SupervisorAlert:
+    """Something supervisors should look at, e.g. ``kind="sla_breach"`` (no first reply in time)."""
+
+    type: ClassVar[str] = "alert"
+    conversation_id: int
+    kind: str
+    text: str
+    agent_id: int | None = None
+
+    def to_wire(self) -> dict[str, Any]:
+        """The frame sent to supervisors' and admins' WebSocket clients."""
+        return {
+            "type": self.type,
+            "conversation_id": self.conversation_id,
+            "kind": self.kind,
+            "text": self.text,
+            "agent_id": self.agent_id,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class PresenceChanged:
+    """An agent's routing presence (online / away / offline) or capacity changed."""
+
+    type: ClassVar[str] = "presence"
+    user_id: int
+    status: str
+    capacity: int
+
+    def to_wire(self) -> dict[str, Any]:
+        """The frame sent to the agent themself and to supervisors."""
+        return {"type": self.type, "user_id": self.user_id, "status": self.status, "capacity": self.capacity}
+
+
+ConversationEvent: TypeAlias = (
+    MessageCreated
+    | ConversationChanged
+    | ConversationRead
+    | Typing
+    | QueueUpdate
+    | ConversationTransferred
+    | SupervisorAlert
+)
+Event: TypeAlias = ConversationEvent | KnowledgeChanged | PresenceChanged

@@ -9,6 +9,7 @@ from fastapi.responses import FileResponse
 
 from kefu.conversations import actions, attachments, queries
 from kefu.errors import TooLarge
+from kefu.routing import assignment
 from kefu.web.deps import AgentDep, CtxDep, PrincipalDep
 from kefu.web.schemas import ReadIn, SendIn
 
@@ -89,8 +90,9 @@ async def mark_read(conversation_id: int, body: ReadIn, principal: PrincipalDep,
 
 @router.post("/conversations/{conversation_id}/take")
 async def take(conversation_id: int, agent: AgentDep, ctx: CtxDep) -> dict[str, Any]:
-    """Take a waiting conversation (409 if another agent took it first)."""
-    view = await actions.take(ctx, agent, conversation_id)
+    """Take a waiting conversation (409 if another agent took it first, if you are at capacity, or if a
+    conversation of higher priority waits for you; supervisors may exceed capacity)."""
+    view = await assignment.pick(ctx, agent, conversation_id)
     return {"conversation": view.to_dict()}
 
 

@@ -21,9 +21,13 @@ from kefu.conversations.views import ConversationView, MessageView
 from kefu.events import (
     ConversationChanged,
     ConversationEvent,
+    ConversationTransferred,
     Event,
     KnowledgeChanged,
     MessageCreated,
+    PresenceChanged,
+    QueueUpdate,
+    SupervisorAlert,
     Typing,
 )
 from kefu.security.principals import AgentPrincipal, CustomerPrincipal, Principal
@@ -65,7 +69,7 @@ class Conversational:
         return cls(view.customer_id, view.status, view.assignee_id, view.skill_group_id)
 
 
-Item = ConversationEvent | Subscribe | Frame | None
+Item = ConversationEvent | PresenceChanged | Subscribe | Frame | None
 
 
 class Connection:
@@ -98,15 +102,28 @@ class Connection:
         """Whether this client should get ``event``."""
         if isinstance(event, Typing) and event.sender_kind == self.principal.kind:
             return False
+        if isinstance(event, ConversationTransferred | SupervisorAlert):
+            return _agent_only_receives(self.principal, event, conversation)
         if event.conversation_id in self.wanted:
             return True
         if isinstance(self.principal, CustomerPrincipal):
             return (
                 conversation is not None
                 and conversation.customer_id == self.principal.customer_id
-                and (isinstance(event, ConversationChanged))
+                and (isinstance(event, ConversationChanged | QueueUpdate))
             )
         return conversation is not None and _agent_follows(self.principal, conversation)
+
+
+def _agent_only_receives(
+    principal: Principal, event: ConversationTransferred | SupervisorAlert, conversation: Conversational | None
+) -> bool:
+    """Transfer notes go to agents following the conversation; alerts to supervisors. Never customers."""
+    if not isinstance(principal, AgentPrincipal):
+        return False
+    if isinstance(event, SupervisorAlert):
+        return principal.sees_everything
+    return conversation is not None and _agent_follows(principal, conversation)
 
 
 def _agent_follows(agent: AgentPrincipal, conversation: Conversational) -> bool:
@@ -126,6 +143,12 @@ class Hub:
     async def on_event(self, event: Event) -> None:
         """Bus listener: queue the event for each connection that should receive it (never blocks)."""
         if not self.connections or isinstance(event, KnowledgeChanged):
+            return
+        if isinstance(event, PresenceChanged):
+            for connection in list(self.connections):
+                agent = connection.principal
+                if isinstance(agent, AgentPrincipal) and (agent.sees_everything or agent.user_id == event.user_id):
+                    connection.push(event)
             return
         conversation = await self._conversation_of(event)
         for connection in list(self.connections):

@@ -21,6 +21,7 @@ from kefu.context import Context
 from kefu.conversations import actions
 from kefu.conversations.customers import resolve_visitor
 from kefu.errors import KefuError, NotAuthenticated
+from kefu.routing import presence
 from kefu.security.access import load_visible
 from kefu.security.auth import resolve_session
 from kefu.security.principals import AgentPrincipal, Principal
@@ -122,10 +123,16 @@ async def websocket_endpoint(websocket: WebSocket) -> None:
     hub.connections.add(connection)
     connection.push(Frame(hello_frame(principal)))
     writer = asyncio.create_task(hub.run_writer(connection))
+    agent_id = principal.user_id if isinstance(principal, AgentPrincipal) else None
+    if agent_id is not None:
+        await presence.connected(ctx, agent_id)  # routing counts the agent's live connections
     try:
         await _read_frames(ctx, connection, writer)
     finally:
         hub.connections.discard(connection)
+        if agent_id is not None:
+            with contextlib.suppress(Exception):
+                await presence.disconnected(ctx, agent_id)
         writer.cancel()
         with contextlib.suppress(asyncio.CancelledError, Exception):
             await writer

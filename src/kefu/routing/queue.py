@@ -1,0 +1,164 @@
+"""The queue as customers see it: priority, live position, estimated wait, and the texts that say so.
+
+Estimated wait (ETA) for the customer at position ``p`` (1 = next) in a group's queue::
+
+    eta = p × average handling time ÷ online capacity
+
+where the average handling time is the mean of assigned → closed of the group's last 20 closed
+conversations (5 minutes while there is no history) and the online capacity is the sum of the
+capacities of the group's online agents: that many conversations are served in parallel, each freeing
+its slot after the average handling time.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from kefu.context import Context
+from kefu.events import QueueUpdate
+from kefu.routing import hours
+from kefu.storage.repositories import routing as routing_repo
+from kefu.storage.tables import Conversation, SkillGroup
+
+DEFAULT_HANDLE_SECONDS = 300.0
+DEFAULT_QUEUE_TIMEOUT = 600
+HISTORY = 20
+VIP, COMPLAINT, MONEY = 4, 2, 1
+COMPLAINT_REASONS = frozenset({"negative_sentiment", "complaint"})
+MONEY_REASONS = frozenset({"sensitive_topic", "money", "payment", "refund", "frozen_account"})
+NO_AGENTS_TEXT = "当前暂无客服在线，您可以继续等待，或留言并留下联系方式，我们会尽快联系您。"
+TIMEOUT_TEXT = "您已等待较长时间，抱歉让您久等。您可以选择继续等待，或留言并留下联系方式，我们会尽快联系您。"
+
+
+def priority_of(*, is_vip: bool, handover_reason: str | None, money_group: bool) -> int:
+    """Higher is served first: VIP (4) + complaint (2) + money matter (1); 0 is a normal conversation."""
+    priority = VIP if is_vip else 0
+    if handover_reason in COMPLAINT_REASONS:
+        priority += COMPLAINT
+    if money_group or handover_reason in MONEY_REASONS:
+        priority += MONEY
+    return priority
+
+
+@dataclass(frozen=True, slots=True)
+class QueueStatus:
+    """Where a conversation stands: in the queue (with position and ETA) or not (assigned, closed, bot)."""
+
+    conversation_id: int
+    status: str
+    position: int
+    eta_seconds: int | None
+    state: str
+    text: str
+    leave_message: bool
+
+    def to_event(self) -> QueueUpdate:
+        """The ``queue`` event for this status."""
+        return QueueUpdate(
+            self.conversation_id, self.position, self.eta_seconds, self.text, self.state, self.leave_message
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form (the REST answer and the WebSocket frame share it)."""
+        return {**self.to_event().to_wire(), "status": self.status}
+
+
+def minutes(seconds: int) -> int:
+    """Whole minutes to promise (at least 1)."""
+    return max(1, math.ceil(seconds / 60))
+
+
+def waiting_text(position: int, eta_seconds: int | None) -> str:
+    """ "前面还有 3 位，预计等待 2 分钟" (or "您是下一位…" at the head)."""
+    ahead = position - 1
+    head = f"前面还有 {ahead} 位" if ahead > 0 else "您是下一位"
+    if eta_seconds is None:
+        return head
+    return f"{head}，预计等待 {minutes(eta_seconds)} 分钟"
+
+
+def off_hours_text(group: SkillGroup | None, now: datetime) -> str:
+    """The group's own off-hours text, or one that says when it opens again."""
+    if group is not None and group.off_hours_text:
+        return group.off_hours_text
+    business = hours.parse(group.hours if group is not None else None)
+    opening = business.next_opening(now)
+    when = ""
+    if opening is not None:
+        local = opening.astimezone(business.zone)
+        when = f"我们将于 {local.month}月{local.day}日 {local:%H:%M} 开始服务，"
+    return f"现在是非服务时间，{when}您可以留言并留下联系方式，我们上班后会尽快联系您。"
+
+
+@dataclass(frozen=True, slots=True)
+class GroupState:
+    """What every position in one queue depends on."""
+
+    group: SkillGroup | None
+    is_open: bool
+    slots: int
+    average_handle: float
+
+    def eta(self, position: int) -> int | None:
+        """Estimated seconds until a person serves the customer at ``position``."""
+        if not self.is_open or self.slots <= 0:
+            return None
+        return math.ceil(position * self.average_handle / self.slots)
+
+
+async def group_state(session: AsyncSession, group_id: int | None, now: datetime) -> GroupState:
+    """Opening hours, online capacity and recent handling time of a queue."""
+    group = await routing_repo.get_group(session, group_id)
+    business = hours.parse(group.hours if group is not None else None)
+    online = await routing_repo.agents(session, group_id=group_id, online_only=True)
+    history = await routing_repo.recent_handling_seconds(session, group_id, HISTORY)
+    average = sum(history) / len(history) if history else DEFAULT_HANDLE_SECONDS
+    return GroupState(group, business.is_open(now), sum(a.capacity for a in online), average)
+
+
+def status_of(state: GroupState, waiting: routing_repo.Waiting, position: int, now: datetime) -> QueueStatus:
+    """A waiting conversation's status."""
+    timeout = state.group.queue_timeout_seconds if state.group is not None else DEFAULT_QUEUE_TIMEOUT
+    timed_out = waiting.queue_deadline_at is None and (now - waiting.queued_at).total_seconds() >= timeout
+    if not state.is_open:
+        return QueueStatus(
+            waiting.conversation_id, "queued", position, None, "closed", off_hours_text(state.group, now), True
+        )
+    if state.slots <= 0:
+        return QueueStatus(waiting.conversation_id, "queued", position, None, "no_agents", NO_AGENTS_TEXT, True)
+    eta = state.eta(position)
+    return QueueStatus(
+        waiting.conversation_id, "queued", position, eta, "waiting", waiting_text(position, eta), timed_out
+    )
+
+
+async def statuses(session: AsyncSession, group_id: int | None, now: datetime) -> list[QueueStatus]:
+    """Every waiting conversation of a queue with its position and ETA, in order."""
+    state = await group_state(session, group_id, now)
+    line = await routing_repo.queue(session, group_id)
+    return [status_of(state, waiting, index + 1, now) for index, waiting in enumerate(line)]
+
+
+async def status_for(session: AsyncSession, conversation: Conversation, now: datetime) -> QueueStatus:
+    """One conversation's queue status (position 0 when it is not waiting)."""
+    if conversation.status == "queued":
+        for status in await statuses(session, conversation.skill_group_id, now):
+            if status.conversation_id == conversation.id:
+                return status
+    texts = {"assigned": "客服已接入", "closed": "会话已结束", "bot": "智能助手为您服务中"}
+    return QueueStatus(
+        conversation.id, conversation.status, 0, None, conversation.status, texts.get(conversation.status, ""), False
+    )
+
+
+async def publish_positions(ctx: Context, group_id: int | None) -> None:
+    """Tell every customer waiting in a queue where they stand now (after the queue moved)."""
+    async with ctx.uow() as uow:
+        updates = await statuses(uow.session, group_id, ctx.clock.now())
+    for status in updates:
+        await ctx.bus.publish(status.to_event())

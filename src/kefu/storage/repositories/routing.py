@@ -1,0 +1,307 @@
+"""Routing queries: presence rows, agents' load, the queue of a skill group, handling times.
+
+Assignment is race-free by construction: the queue head and the agent's presence row are row-locked
+(``FOR UPDATE SKIP LOCKED`` on PostgreSQL, so concurrent assigners spread out instead of waiting and
+never deadlock), the agent's load is counted after the lock, and the conversation moves with a guarded
+``UPDATE … WHERE status = 'queued'``. SQLite serialises write transactions (``BEGIN IMMEDIATE``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from kefu.storage.tables import AgentPresence, Conversation, Customer, Message, SkillGroup, User, UserSkillGroup
+
+DEFAULT_CAPACITY = 5
+
+
+@dataclass(frozen=True, slots=True)
+class AgentLoad:
+    """An agent as routing sees them: presence, effective capacity and open conversations."""
+
+    user_id: int
+    display_name: str
+    role: str
+    status: str
+    connections: int
+    capacity: int
+    load: int
+    last_assigned_at: datetime | None
+    group_ids: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Waiting:
+    """A queued conversation in queue order."""
+
+    conversation_id: int
+    customer_id: int
+    customer_name: str
+    skill_group_id: int | None
+    priority: int
+    queued_at: datetime
+    handover_reason: str | None
+    queue_deadline_at: datetime | None
+
+
+def _group_filter(group_id: int | None) -> Any:
+    if group_id is None:
+        return Conversation.skill_group_id.is_(None)
+    return Conversation.skill_group_id == group_id
+
+
+QUEUE_ORDER = (
+    Conversation.priority.desc(),
+    func.coalesce(Conversation.queued_at, Conversation.created_at),
+    Conversation.id,
+)
+
+
+async def get_group(session: AsyncSession, group_id: int | None) -> SkillGroup | None:
+    """The skill group, or None for the shared queue of ungrouped conversations."""
+    if group_id is None:
+        return None
+    return await session.get(SkillGroup, group_id, populate_existing=True)
+
+
+async def get_presence(session: AsyncSession, user_id: int) -> AgentPresence | None:
+    """The agent's presence row (None: never set, i.e. offline)."""
+    return await session.get(AgentPresence, user_id, populate_existing=True)
+
+
+async def ensure_presence(session: AsyncSession, user_id: int, now: datetime) -> None:
+    """Create the agent's presence row (offline) if missing; safe under concurrency."""
+    values = {"user_id": user_id, "status": "offline", "connections": 0, "status_changed_at": now}
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    await session.execute(insert(AgentPresence).values(**values).on_conflict_do_nothing())
+
+
+async def lock_presence(session: AsyncSession, user_id: int, *, skip_locked: bool = False) -> AgentPresence | None:
+    """The presence row, locked until commit; with ``skip_locked`` None if another transaction holds it."""
+    query = (
+        select(AgentPresence)
+        .where(AgentPresence.user_id == user_id)
+        .with_for_update(skip_locked=skip_locked)
+        .execution_options(populate_existing=True)
+    )
+    return (await session.execute(query)).scalar_one_or_none()
+
+
+async def open_count(session: AsyncSession, user_id: int) -> int:
+    """Conversations assigned to the agent and not closed."""
+    query = select(func.count(Conversation.id)).where(
+        Conversation.assignee_id == user_id, Conversation.status == "assigned"
+    )
+    return int((await session.execute(query)).scalar_one())
+
+
+async def agents(session: AsyncSession, *, group_id: int | None = None, online_only: bool = False) -> list[AgentLoad]:
+    """Console users with presence, capacity and load; of one group if ``group_id`` is given."""
+    users = (await session.execute(select(User).where(User.is_active.is_(True)).order_by(User.id))).scalars().all()
+    memberships = (await session.execute(select(UserSkillGroup.user_id, UserSkillGroup.skill_group_id))).all()
+    capacities = dict((await session.execute(select(SkillGroup.id, SkillGroup.default_capacity))).all())
+    presences = {p.user_id: p for p in (await session.execute(select(AgentPresence))).scalars().all()}
+    loads = dict(
+        (
+            await session.execute(
+                select(Conversation.assignee_id, func.count(Conversation.id))
+                .where(Conversation.status == "assigned", Conversation.assignee_id.is_not(None))
+                .group_by(Conversation.assignee_id)
+            )
+        ).all()
+    )
+    groups_of: dict[int, list[int]] = {}
+    for user_id, gid in memberships:
+        groups_of.setdefault(user_id, []).append(gid)
+    result: list[AgentLoad] = []
+    for user in users:
+        gids = tuple(sorted(groups_of.get(user.id, [])))
+        if group_id is not None and group_id not in gids:
+            continue
+        presence = presences.get(user.id)
+        status = presence.status if presence is not None else "offline"
+        if online_only and status != "online":
+            continue
+        capacity = presence.capacity if presence is not None and presence.capacity is not None else None
+        if capacity is None:
+            capacity = max((capacities.get(g, DEFAULT_CAPACITY) for g in gids), default=DEFAULT_CAPACITY)
+        result.append(
+            AgentLoad(
+                user_id=user.id,
+                display_name=user.display_name,
+                role=user.role,
+                status=status,
+                connections=presence.connections if presence is not None else 0,
+                capacity=capacity,
+                load=int(loads.get(user.id, 0)),
+                last_assigned_at=presence.last_assigned_at if presence is not None else None,
+                group_ids=gids,
+            )
+        )
+    return result
+
+
+async def queue(session: AsyncSession, group_id: int | None, *, limit: int | None = None) -> list[Waiting]:
+    """The conversations waiting in a group's queue (or the ungrouped one), first served first."""
+    query = (
+        select(
+            Conversation.id,
+            Conversation.customer_id,
+            Customer.display_name,
+            Conversation.skill_group_id,
+            Conversation.priority,
+            func.coalesce(Conversation.queued_at, Conversation.created_at),
+            Conversation.handover_reason,
+            Conversation.queue_deadline_at,
+        )
+        .join(Customer, Customer.id == Conversation.customer_id)
+        .where(Conversation.status == "queued", _group_filter(group_id))
+        .order_by(*QUEUE_ORDER)
+    )
+    if limit is not None:
+        query = query.limit(limit)
+    rows = (await session.execute(query)).all()
+    return [Waiting(*row) for row in rows]
+
+
+async def lock_queue_head(session: AsyncSession, group_id: int | None) -> int | None:
+    """The id of the first waiting conversation of the queue, locked (skipping ones others hold)."""
+    query = (
+        select(Conversation.id)
+        .where(Conversation.status == "queued", _group_filter(group_id))
+        .order_by(*QUEUE_ORDER)
+        .limit(1)
+        .with_for_update(skip_locked=True)
+    )
+    return (await session.execute(query)).scalar_one_or_none()
+
+
+async def queued_group_ids(session: AsyncSession) -> set[int | None]:
+    """Every queue that has someone waiting (None: the ungrouped queue)."""
+    query = select(Conversation.skill_group_id).where(Conversation.status == "queued").distinct()
+    return set((await session.execute(query)).scalars().all())
+
+
+async def recent_handling_seconds(session: AsyncSession, group_id: int | None, limit: int = 20) -> list[float]:
+    """How long the group's most recently closed conversations were served (assigned → closed)."""
+    query = (
+        select(Conversation.assigned_at, Conversation.closed_at)
+        .where(
+            Conversation.status == "closed",
+            _group_filter(group_id),
+            Conversation.assigned_at.is_not(None),
+            Conversation.closed_at.is_not(None),
+        )
+        .order_by(Conversation.closed_at.desc())
+        .limit(limit)
+    )
+    rows = (await session.execute(query)).all()
+    return [(closed - assigned).total_seconds() for assigned, closed in rows if assigned and closed]
+
+
+async def last_agent_of(session: AsyncSession, customer_id: int, exclude_id: int, since: datetime) -> int | None:
+    """The agent who most recently served this customer since ``since`` (for "last agent first")."""
+    query = (
+        select(Conversation.assignee_id)
+        .where(
+            Conversation.customer_id == customer_id,
+            Conversation.id != exclude_id,
+            Conversation.assignee_id.is_not(None),
+            Conversation.updated_at >= since,
+        )
+        .order_by(Conversation.updated_at.desc())
+        .limit(1)
+    )
+    return (await session.execute(query)).scalar_one_or_none()
+
+
+async def move_if(
+    session: AsyncSession,
+    conversation_id: int,
+    *,
+    statuses: Collection[str],
+    assignee_id: int | None = None,
+    values: dict[str, Any],
+) -> bool:
+    """Guarded UPDATE: only if the status (and, if given, the assignee) is still what the caller saw."""
+    conditions = [Conversation.id == conversation_id, Conversation.status.in_(list(statuses))]
+    if assignee_id is not None:
+        conditions.append(Conversation.assignee_id == assignee_id)
+    statement = update(Conversation).where(and_(*conditions)).values(**values)
+    result = await session.execute(statement.execution_options(synchronize_session=False))
+    return bool(getattr(result, "rowcount", 0))
+
+
+async def due_queue_timeouts(session: AsyncSession, now: datetime) -> Sequence[int]:
+    """Queued conversations whose wait passed their group's queue timeout (not yet offered)."""
+    query = select(Conversation.id).where(
+        Conversation.status == "queued",
+        Conversation.queue_deadline_at.is_not(None),
+        Conversation.queue_deadline_at <= now,
+    )
+    return (await session.execute(query)).scalars().all()
+
+
+async def due_sla(session: AsyncSession, now: datetime) -> Sequence[tuple[int, int, int | None]]:
+    """Assigned conversations past their first-response deadline with no agent reply since assignment."""
+    replied = (
+        select(Message.id)
+        .where(
+            Message.conversation_id == Conversation.id,
+            Message.sender_kind == "agent",
+            Message.created_at >= Conversation.assigned_at,
+        )
+        .correlate(Conversation)
+        .exists()
+    )
+    query = select(Conversation.id, Conversation.assignee_id, Conversation.skill_group_id).where(
+        Conversation.status == "assigned",
+        Conversation.sla_due_at.is_not(None),
+        Conversation.sla_due_at <= now,
+        ~replied,
+    )
+    return [(cid, int(aid), gid) for cid, aid, gid in (await session.execute(query)).all() if aid is not None]
+
+
+async def clear_sla(session: AsyncSession, conversation_ids: Collection[int]) -> None:
+    """Forget first-response deadlines (replied in time, or already handled)."""
+    if conversation_ids:
+        statement = update(Conversation).where(Conversation.id.in_(list(conversation_ids))).values(sla_due_at=None)
+        await session.execute(statement.execution_options(synchronize_session=False))
+
+
+async def idle_candidates(session: AsyncSession) -> Sequence[tuple[int, int | None, datetime | None, datetime | None]]:
+    """Assigned conversations with the time of the last customer and the last agent message."""
+    last_customer = (
+        select(func.max(Message.created_at))
+        .where(Message.conversation_id == Conversation.id, Message.sender_kind == "customer")
+        .correlate(Conversation)
+        .scalar_subquery()
+    )
+    last_agent = (
+        select(func.max(Message.created_at))
+        .where(Message.conversation_id == Conversation.id, Message.sender_kind == "agent")
+        .correlate(Conversation)
+        .scalar_subquery()
+    )
+    query = select(Conversation.id, Conversation.skill_group_id, last_customer, last_agent).where(
+        Conversation.status == "assigned"
+    )
+    return (await session.execute(query)).all()
+
+
+async def all_groups(session: AsyncSession) -> Sequence[SkillGroup]:
+    """Every skill group by id."""
+    return (await session.execute(select(SkillGroup).order_by(SkillGroup.id))).scalars().all()
+
+
+async def get_conversation(session: AsyncSession, conversation_id: int) -> Conversation | None:
+    """The conversation as stored now."""
+    return await session.get(Conversation, conversation_id, populate_existing=True)
