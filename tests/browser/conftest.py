@@ -135,7 +135,7 @@ def server(settings: Settings, browser: object) -> Iterator[LiveServer]:
 @pytest.fixture
 def new_context(browser: object) -> Iterator[Callable[..., object]]:
     """Make isolated browser contexts (separate cookies and storage); each page fails the test on
-    a JavaScript dialog (XSS) or an uncaught page error."""
+    a JavaScript dialog (XSS), an uncaught page error or a Content-Security-Policy violation."""
     contexts = []
     problems: list[str] = []
 
@@ -146,6 +146,14 @@ def new_context(browser: object) -> Iterator[Callable[..., object]]:
         def on_page(page: object) -> None:
             page.on("dialog", lambda dialog: (problems.append(f"dialog: {dialog.message}"), dialog.dismiss()))
             page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+            page.on(
+                "console",
+                lambda message: (
+                    problems.append(f"console: {message.text}")
+                    if "Content Security Policy" in message.text or "Refused to" in message.text
+                    else None
+                ),
+            )
 
         context.on("page", on_page)
         contexts.append(context)

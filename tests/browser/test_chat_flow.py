@@ -278,6 +278,7 @@ def test_console_language_switch(server, new_context):
     expect(page.locator("#logout")).to_have_text("Sign out")
     expect(page.locator("html")).to_have_attribute("lang", "en")
     page.reload()
+    expect(page.locator("body.is-ready")).to_be_attached()
     expect(page.locator(".tab[data-view=closed]")).to_contain_text("Closed")
 
     page.click(".lang-btn[data-lang=zh-CN]")

@@ -34,6 +34,11 @@ let openToken = 0;
 
 const auth = () => ({ csrf: state.csrf });
 
+for (const button of document.querySelectorAll(".lang-btn")) {
+  button.classList.toggle("is-active", button.dataset.lang === locale);
+  button.addEventListener("click", () => switchLocale(button.dataset.lang));
+}
+
 // ---- helpers ----------------------------------------------------------------------------------
 
 function initial(name) {
@@ -496,10 +501,6 @@ function wire() {
       state.view = tab.dataset.view;
       renderLists();
     });
-  }
-  for (const button of document.querySelectorAll(".lang-btn")) {
-    button.classList.toggle("is-active", button.dataset.lang === locale);
-    button.addEventListener("click", () => switchLocale(button.dataset.lang));
   }
   $("logout").addEventListener("click", async () => {
     try {
