@@ -57,7 +57,7 @@ async def new_agent(
     capacity: int | None = None,
     name: str | None = None,
 ) -> AgentPrincipal:
-    """An agent (no password: built directly) in these groups, online unless told otherwise."""
+    """An agent (no password: built directly) in these groups, online with a console open unless told otherwise."""
     name = name or f"客服{next(_names)}"
     async with ctx.uow() as uow:
         user = User(
@@ -73,6 +73,7 @@ async def new_agent(
         admin = AgentPrincipal(0, "root", "root", "admin", frozenset())
         await presence.set_capacity(ctx, admin, capacity, user_id=principal.user_id)
     if online:
+        await presence.connected(ctx, principal.user_id)
         await presence.set_status(ctx, principal, "online")
     return principal
 
