@@ -273,6 +273,11 @@ function renderHeader() {
 
 async function loadInfo(conv) {
   $("info").hidden = false;
+  if ($("info").dataset.customer !== String(conv.customer_id)) {
+    $("info").dataset.customer = String(conv.customer_id);
+    $("info-history").replaceChildren();
+    $("info-history-empty").hidden = true;
+  }
   $("info-name").textContent = conv.customer_name || `#${conv.customer_id}`;
   setAvatar($("info-avatar"), conv.customer_name, conv.customer_id);
   $("info-id").textContent = String(conv.customer_id);
