@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import numpy as np
 import numpy.typing as npt
-import scipy.sparse as sp
+import scipy.sparse as sp  # type: ignore[import-untyped]
 
 FloatArray = npt.NDArray[np.float32]
 IntArray = npt.NDArray[np.int64]
@@ -78,9 +78,9 @@ class BM25Field:
         self.idf: FloatArray = np.log1p((n_present - df + 0.5) / (df + 0.5)).astype(np.float32)
         row_len = np.repeat(doc_len, np.diff(counts.indptr))
         tf = counts.data
-        counts.data = (
-            self.idf[counts.indices] * tf * (k1 + 1) / (tf + k1 * (1 - b + b * row_len / avg_len))
-        ).astype(np.float32)
+        counts.data = (self.idf[counts.indices] * tf * (k1 + 1) / (tf + k1 * (1 - b + b * row_len / avg_len))).astype(
+            np.float32
+        )
         weights = counts.tocsc()
         self.n_docs = n_docs
         self.n_terms = n_terms

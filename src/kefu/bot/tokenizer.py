@@ -15,29 +15,24 @@ import snowballstemmer  # type: ignore[import-untyped]
 
 from kefu.bot.normalize import normalize
 
-ZH_STOPWORDS = frozenset(
-    """
-    的 地 得 了 着 过 吗 呢 吧 啊 呀 哦 嗯 哈 么 嘛 啦 喔 哎 唉 之 其 与 及 和 跟 同 或 而 并 且
-    是 在 有 也 都 就 还 又 被 把 给 对 向 从 自 以 于 为 由 让 使
-    我 你 您 他 她 它 我们 你们 您们 他们 她们 它们 咱们 自己 这 那 这个 那个 这些 那些 这样 那样 这里 那里
-    个 些 一下 一些 一个 1个 请 请问 问 问一下 想 想要 要 能 能否 可以 可否 会 应该 需要
-    吗? 呢? 啥 一 个人 时候 然后 因为 所以 但是 但 如果 就是 还是 已经 正在 非常 很 太 更 最 比较 什么样
-    """.split()
-)
-EN_STOPWORDS = frozenset(
-    """
-    a an the and or but if then else of to in on at by for with from as into about over is are was were be been
-    being am do does did doing have has had having i me my we our you your he him his she her it its they them
-    their this that these those there here what which who whom whose when where why how can could would should
-    will shall may might must not no nor so than too very just also only any some such each own same other s t
-    please hi hello thanks thank
-    """.split()
-)
+_ZH_STOPWORDS_TEXT = """
+    的 地 得 了 着 过 吗 呢 吧 啊 呀 哦 嗯 哈 么 嘛 啦 喔 哎 唉 之 其 与 及 和 跟 同 或 而 并 且 是 在 有 也 都 就 还 又 被 把 给 对 向 从 自 以 于 为 由
+    让 使 我 你 您 他 她 它 我们 你们 您们 他们 她们 它们 咱们 自己 这 那 这个 那个 这些 那些 这样 那样 这里 那里 个 些 一下 一些 一个 1个 请 请问 问 问一下 想 想要
+    要 能 能否 可以 可否 会 应该 需要 吗? 呢? 啥 一 个人 时候 然后 因为 所以 但是 但 如果 就是 还是 已经 正在 非常 很 太 更 最 比较 什么样
+"""
+ZH_STOPWORDS = frozenset(_ZH_STOPWORDS_TEXT.split())
+_EN_STOPWORDS_TEXT = """
+    a an the and or but if then else of to in on at by for with from as into about over is are was were
+    be been being am do does did doing have has had having i me my we our you your he him his she her it
+    its they them their this that these those there here what which who whom whose when where why how
+    can could would should will shall may might must not no nor so than too very just also only any some
+    such each own same other s t please hi hello thanks thank
+"""
+EN_STOPWORDS = frozenset(_EN_STOPWORDS_TEXT.split())
 # Characters too common to be useful as unigrams in the character n-gram field.
 ZH_STOPCHARS = frozenset("的了着吗呢吧啊呀哦么嘛啦之其与及和或而并且是在也都就还又被把给对于为我你您他她它这那个")
 
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
-_LATIN_WORD = re.compile(r"[a-z0-9]+")
 _WORDLIKE = re.compile(r"\w")
 _LATIN = re.compile(r"[a-z0-9]")
 
@@ -64,12 +59,13 @@ class Tokenizer:
         zh_stopwords: Iterable[str] = ZH_STOPWORDS,
         en_stopwords: Iterable[str] = EN_STOPWORDS,
         stemming: bool = True,
+        search_mode: bool = False,
     ) -> None:
         self._jieba = rjieba.Jieba()
         self._stop = frozenset(normalize(w) for w in zh_stopwords) | frozenset(en_stopwords)
         self._stemming = stemming
+        self._search_mode = search_mode
         self._canonical: dict[str, str] = {}
-        self._syn_pattern: re.Pattern[str] | None = None
         for word in user_words:
             self.add_word(word)
         for group in synonyms:
@@ -92,8 +88,6 @@ class Tokenizer:
         for form in forms:
             self.add_word(form)
             self._canonical[form] = canonical
-        alternatives = sorted((f for f in self._canonical if f != self._canonical[f]), key=len, reverse=True)
-        self._syn_pattern = re.compile("|".join(map(re.escape, alternatives))) if alternatives else None
 
     def canonical(self, word: str) -> str:
         """The canonical synonym of ``word`` (itself when it has none)."""
@@ -102,46 +96,53 @@ class Tokenizer:
     # -- tokenisation -----------------------------------------------------------------------------
     def words(self, text: str) -> list[str]:
         """Word tokens: segmented Chinese words and stemmed English words, stopwords removed."""
-        return self._words(normalize(text))
+        return self.analyze(text)[0]
 
     def ngrams(self, text: str) -> list[str]:
-        """Character uni- and bi-grams of Chinese runs plus stemmed English words.
+        """Character uni- and bi-grams of Chinese content runs plus stemmed English words.
 
-        Synonyms are replaced by their canonical form first, so 口令 and 密码 share n-grams.
+        Runs are the Chinese stretches between punctuation, with synonyms mapped to their
+        canonical form, so 口令 and 密码 share n-grams; a text of only stopwords yields none.
         """
-        return self._ngrams(self._canonical_text(normalize(text)))
+        return self.analyze(text)[1]
 
     def analyze(self, text: str) -> tuple[list[str], list[str]]:
-        """``(words, ngrams)`` of ``text``, normalising it once."""
-        norm = normalize(text)
-        return self._words(norm), self._ngrams(self._canonical_text(norm))
-
-    def _canonical_text(self, norm: str) -> str:
-        if self._syn_pattern is None:
-            return norm
-        return self._syn_pattern.sub(lambda m: self._canonical[m.group(0)], norm)
-
-    def _words(self, norm: str) -> list[str]:
-        out: list[str] = []
+        """``(words, ngrams)`` of ``text`` from one normalisation and one segmentation."""
+        words: list[str] = []
+        runs: list[str] = []
+        latin: list[str] = []
+        current: list[str] = []
         stop, canonical, stemming = self._stop, self._canonical, self._stemming
-        for word in self._jieba.cut(norm, True):
-            if word in stop or not _WORDLIKE.match(word):
+        cut = self._jieba.cut_for_search if self._search_mode else self._jieba.cut
+        for token in cut(normalize(text), True):
+            if not _WORDLIKE.match(token):
+                if current:
+                    runs.append("".join(current))
+                    current = []
                 continue
-            if word in canonical:
-                out.append(canonical[word])
-            elif stemming and word.isascii():
-                out.append(stem(word))
-            else:
-                out.append(word)
-        return out
-
-    def _ngrams(self, norm: str) -> list[str]:
-        runs = _CJK.findall(norm)
-        out = [ch for ch in "".join(runs) if ch not in ZH_STOPCHARS]
-        out += [run[i : i + 2] for run in runs for i in range(len(run) - 1)]
-        stop = self._stop
-        out += [stem(w) if self._stemming else w for w in _LATIN_WORD.findall(norm) if w not in stop]
-        return out
+            word = canonical.get(token, token)
+            if _CJK.match(word):
+                current.append(word)
+                if word not in stop:
+                    words.append(word)
+                continue
+            if token in stop:
+                continue
+            if current:
+                runs.append("".join(current))
+                current = []
+            if token not in canonical and word.isascii():
+                word = stem(word) if stemming else word
+                latin.append(word)
+            words.append(word)
+        if current:
+            runs.append("".join(current))
+        if not words:  # nothing but stopwords and punctuation: no evidence at all
+            return words, []
+        grams = [ch for ch in "".join(runs) if ch not in ZH_STOPCHARS]
+        grams += [run[i : i + 2] for run in runs for i in range(len(run) - 1)]
+        grams += latin
+        return words, grams
 
     def has_latin(self, text: str) -> bool:
         """Whether ``text`` contains any Latin letter or digit."""

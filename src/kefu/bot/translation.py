@@ -17,7 +17,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-import scipy.sparse as sp
+import numpy.typing as npt
+import scipy.sparse as sp  # type: ignore[import-untyped]
 
 from kefu.bot.bm25 import FloatArray, IntArray, sum_columns
 
@@ -28,7 +29,7 @@ class TranslationSettings:
 
     iterations: int = 5
     smoothing: float = 1.0  # μ: t(w|a) = c(w, a) / (c(a) + μ), damps rare answer words
-    top_k: int = 200  # translations kept per query word
+    top_k: int = 100  # translations kept per query word
     lam: float = 0.2  # λ: collection smoothing
     beta: float = 0.5  # β: weight of translation vs. exact match
 
@@ -64,17 +65,15 @@ def _ibm1_counts(
     grp = np.concatenate(grp_parts)
     keys, pair_id = np.unique(tgt * (n_terms + 1) + src, return_inverse=True)
     key_tgt, key_src = keys // (n_terms + 1), keys % (n_terms + 1)
-    table = np.ones(len(keys), dtype=np.float64)
-    counts = np.zeros(len(keys), dtype=np.float64)
+    table: npt.NDArray[np.float64] = np.ones(len(keys), dtype=np.float64)
+    counts: npt.NDArray[np.float64] = np.zeros(len(keys), dtype=np.float64)
     for _ in range(max(iterations, 1)):
         weight = table[pair_id] * cnt
         posterior = weight / np.bincount(grp, weight, minlength=group)[grp]
-        counts = np.bincount(pair_id, posterior, minlength=len(keys))
+        counts = np.bincount(pair_id, posterior, minlength=len(keys)).astype(np.float64)
         table = counts / np.bincount(key_src, counts, minlength=n_terms + 1)[key_src]
     keep = key_src != null
-    return sp.csr_matrix(
-        (counts[keep].astype(np.float32), (key_tgt[keep], key_src[keep])), shape=(n_terms, n_terms)
-    )
+    return sp.csr_matrix((counts[keep].astype(np.float32), (key_tgt[keep], key_src[keep])), shape=(n_terms, n_terms))
 
 
 class TranslationModel:
@@ -105,9 +104,7 @@ class TranslationModel:
         rows, cols, vals = counts.row[order], counts.col[order], value[order]
         row_start = np.searchsorted(rows, rows, side="left")
         keep = (np.arange(len(rows)) - row_start) < s.top_k
-        table = sp.csr_matrix(
-            (vals[keep].astype(np.float32), (rows[keep], cols[keep])), shape=(n_terms, n_terms)
-        )
+        table = sp.csr_matrix((vals[keep].astype(np.float32), (rows[keep], cols[keep])), shape=(n_terms, n_terms))
         self._t_indptr: IntArray = table.indptr.astype(np.int64)
         self._t_indices: IntArray = table.indices.astype(np.int64)
         self._t_data: FloatArray = table.data.astype(np.float32)
