@@ -17,7 +17,7 @@ class Thresholds:
 
     answer: float = 0.5  # answer directly when the top hit is at least this confident ...
     clarify: float = 0.2  # ... else offer the candidates at least this confident ...
-    margin: float = 0.1  # ... and answer only when the runner-up is this much less confident
+    margin: float = 0.05  # ... and answer only when the runner-up is this much less confident
     max_options: int = 3  # candidates offered when clarifying
 
 

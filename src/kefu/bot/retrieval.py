@@ -59,9 +59,9 @@ class RankerSettings:
     translation_model: TranslationSettings = field(default_factory=TranslationSettings)
     norm_depth: int = 100
     # confidence = sigmoid(conf_scale * top + conf_margin * (top - second) + conf_bias)
-    conf_scale: float = 0.35
-    conf_margin: float = 1.5
-    conf_bias: float = -3.5
+    conf_scale: float = 0.33
+    conf_margin: float = 0.04
+    conf_bias: float = -4.55
 
     @classmethod
     def answer_centric(cls) -> RankerSettings:
@@ -136,7 +136,11 @@ def _standardise(scores: FloatArray, depth: int) -> FloatArray:
     if n == 0:
         return scores
     depth = min(depth, n)
-    top = np.partition(scores, n - depth)[n - depth :]
+    nonzero = scores[scores != 0]  # partitioning many tied zeros is slow: leave them out
+    if len(nonzero) > depth:
+        top = np.partition(nonzero, len(nonzero) - depth)[len(nonzero) - depth :]
+    else:
+        top = np.concatenate([nonzero, np.zeros(depth - len(nonzero), dtype=scores.dtype)])
     spread = float(top.std())
     if float(top.max()) <= 0.0 or spread <= 1e-9:
         return np.zeros_like(scores)

@@ -32,6 +32,8 @@ class TranslationSettings:
     top_k: int = 100  # translations kept per query word
     lam: float = 0.2  # λ: collection smoothing
     beta: float = 0.5  # β: weight of translation vs. exact match
+    dirichlet: float = 0.0  # μ > 0: Dirichlet smoothing (length-aware) instead of λ mixing
+    cache_words: int = 256  # per-word score vectors kept (frequent query words repeat)
 
 
 def _ibm1_counts(
@@ -114,6 +116,8 @@ class TranslationModel:
         self._p_indices: IntArray = probs.indices.astype(np.int64)
         self._p_data: FloatArray = probs.data.astype(np.float32)
         self._background = background.astype(np.float32)
+        self._doc_len = doc_len.astype(np.float32)
+        self._cache: dict[int, FloatArray] = {}
         self.n_pairs = len(pair_docs)
 
     def translations(self, word_id: int) -> tuple[IntArray, FloatArray]:
@@ -125,18 +129,32 @@ class TranslationModel:
 
     def score(self, word_ids: Sequence[int]) -> FloatArray:
         """Log-likelihood gain of the query words under every answer's translation model."""
-        s = self.settings
         out = np.zeros(self.n_docs, dtype=np.float32)
         for word in word_ids:
-            if word >= self.n_terms:
-                continue
-            cols, vals = self.translations(word)
-            evidence = np.zeros(self.n_docs, dtype=np.float32)
-            if len(cols):
-                sum_columns(self._p_indptr, self._p_indices, self._p_data, cols, s.beta * vals, evidence)
-            exact = np.array([word], dtype=np.int64)
-            weight = np.array([1.0 - s.beta], dtype=np.float32)
-            sum_columns(self._p_indptr, self._p_indices, self._p_data, exact, weight, evidence)
-            floor = s.lam * max(float(self._background[word]), 1e-9)
-            out += np.log1p((1.0 - s.lam) * evidence / floor)
+            if 0 <= word < self.n_terms:
+                out += self._word_score(word)
         return out
+
+    def _word_score(self, word: int) -> FloatArray:
+        cached = self._cache.get(word)
+        if cached is not None:
+            return cached
+        s = self.settings
+        cols, vals = self.translations(word)
+        evidence = np.zeros(self.n_docs, dtype=np.float32)
+        if len(cols):
+            sum_columns(self._p_indptr, self._p_indices, self._p_data, cols, s.beta * vals, evidence)
+        exact = np.array([word], dtype=np.int64)
+        weight = np.array([1.0 - s.beta], dtype=np.float32)
+        sum_columns(self._p_indptr, self._p_indices, self._p_data, exact, weight, evidence)
+        background = max(float(self._background[word]), 1e-9)
+        if s.dirichlet > 0:
+            lengths = self._doc_len
+            result = np.log((lengths * evidence / background + s.dirichlet) / (lengths + s.dirichlet))
+        else:
+            result = np.log1p((1.0 - s.lam) * evidence / (s.lam * background))
+        result = result.astype(np.float32)
+        if len(self._cache) >= s.cache_words:
+            self._cache.pop(next(iter(self._cache)))  # drop the oldest entry
+        self._cache[word] = result
+        return result
