@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+from collections import defaultdict
 from collections.abc import Sequence
 
 import numpy as np
@@ -16,15 +18,14 @@ class Vocabulary:
     """A growing token → id map shared by the fields of one tokenisation kind."""
 
     def __init__(self) -> None:
-        self.ids: dict[str, int] = {}
+        self.ids: defaultdict[str, int] = defaultdict(itertools.count().__next__)
 
     def __len__(self) -> int:
         return len(self.ids)
 
     def add(self, tokens: Sequence[str]) -> list[int]:
         """Ids of ``tokens``, adding unseen ones."""
-        ids = self.ids
-        return [ids.setdefault(tok, len(ids)) for tok in tokens]
+        return list(map(self.ids.__getitem__, tokens))  # the default factory numbers new tokens
 
     def lookup(self, tokens: Sequence[str]) -> list[int]:
         """Ids of the known ``tokens`` (unknown ones are dropped)."""
@@ -37,7 +38,7 @@ def count_matrix(docs: Sequence[list[int]], n_cols: int) -> sp.csr_matrix:
     lengths = np.fromiter((len(d) for d in docs), dtype=np.int64, count=len(docs))
     indptr = np.zeros(len(docs) + 1, dtype=np.int64)
     np.cumsum(lengths, out=indptr[1:])
-    cols = np.fromiter((t for d in docs for t in d), dtype=np.int64, count=int(indptr[-1]))
+    cols = np.fromiter(itertools.chain.from_iterable(docs), dtype=np.int64, count=int(indptr[-1]))
     data = np.ones(len(cols), dtype=np.float32)
     mat = sp.csr_matrix((data, cols, indptr), shape=(len(docs), n_cols))
     mat.sum_duplicates()
