@@ -10,14 +10,14 @@ const t = translator(locale);
 applyI18n(document, t);
 
 const $ = (id) => document.getElementById(id);
-const VIEWS = ["waiting", "mine", "closed"];
+let VIEWS = ["waiting", "mine", "closed"]; // supervisors and admins also get "all"
 const MAX_CHARS = 5000;
 
 const state = {
   me: null,
   csrf: "",
   view: "waiting",
-  lists: { waiting: [], mine: [], closed: [] },
+  lists: { waiting: [], mine: [], closed: [], all: [] },
   conv: null, // the conversation shown in the middle
   currentId: null, // the conversation the right column belongs to (history mode shows another)
   thread: null,
@@ -58,6 +58,12 @@ function setAvatar(node, name, id) {
 
 function statusChip(status) {
   return el("span", { class: `chip chip--${status}`, dataset: { status } }, t(`status.${status}`));
+}
+
+function handoverText(reason) {
+  if (!reason) return "";
+  const key = `handover.${reason}`;
+  return t(key) === key ? reason : t(key);
 }
 
 function showError(text) {
@@ -168,6 +174,7 @@ function renderRow(conv) {
         statusChip(conv.status),
         el("span", { class: "conv__group" }, conv.skill_group_name || t("console.no_group")),
         conv.assignee_name && state.view !== "mine" ? el("span", { class: "conv__assignee" }, conv.assignee_name) : null,
+        conv.handover_reason && conv.status === "queued" ? el("span", { class: "conv__reason", dataset: { reason: conv.handover_reason } }, handoverText(conv.handover_reason)) : null,
       ),
     ),
   );
@@ -185,7 +192,7 @@ function makeThread(conv) {
   return new Thread($("thread-host"), {
     me: "agent",
     t,
-    nameOf: (m) => (m.sender_kind === "customer" ? conv.customer_name : m.sender_kind === "bot" ? t("widget.bot") : m.sender_name),
+    nameOf: (m) => (m.sender_kind === "customer" ? conv.customer_name : m.sender_kind === "bot" ? t("bot.label") : m.sender_name),
     imageSrc: async (att) => `/api/v1/attachments/${att.id}`,
     openFile: (att) => window.open(`/api/v1/attachments/${att.id}`, "_blank", "noopener"),
     onImage: (src, name) => showLightbox(src, name),
@@ -253,6 +260,10 @@ function renderHeader() {
   setAvatar($("chat-avatar"), conv.customer_name, conv.customer_id);
   $("chat-status").replaceWith(Object.assign(statusChip(conv.status), { id: "chat-status" }));
   $("chat-group").textContent = conv.skill_group_name || t("console.no_group");
+  const reason = $("chat-handover");
+  reason.hidden = !conv.handover_reason;
+  reason.textContent = conv.handover_reason ? `${t("handover.label")}：${handoverText(conv.handover_reason)}` : "";
+  if (conv.handover_reason) reason.dataset.reason = conv.handover_reason;
   $("take-btn").hidden = !(conv.status === "queued" || conv.status === "bot");
   $("close-conv").hidden = !canClose(conv);
   const mine = isMine(conv);
@@ -285,6 +296,9 @@ async function loadInfo(conv) {
   $("info-group").textContent = conv.skill_group_name || t("console.no_group");
   $("info-assignee").textContent = conv.assignee_name || t("console.none");
   $("info-started").textContent = fullTime(conv.created_at);
+  $("info-handover").textContent = handoverText(conv.handover_reason);
+  $("info-handover").hidden = !conv.handover_reason;
+  $("info-handover-label").hidden = !conv.handover_reason;
   let rows = [];
   try {
     rows = (await api("GET", `/api/v1/customers/${conv.customer_id}/conversations`, { auth: auth() })).conversations;
@@ -566,6 +580,10 @@ async function start() {
   $("me-role").textContent = t(`role.${me.role}`);
   setAvatar($("me-avatar"), me.display_name || me.username, me.id);
   document.body.dataset.user = String(me.id);
+  if (me.role === "admin" || me.role === "supervisor") {
+    VIEWS = ["waiting", "mine", "closed", "all"];
+    document.querySelector('.tab[data-view="all"]').hidden = false;
+  }
   wire();
   state.socket = new Socket(() => wsUrl(null), {
     open() {

@@ -164,9 +164,15 @@ export class Thread {
     );
     const bubble = el("div", { class: "msg__bubble" });
     if (message.attachment) bubble.append(this.attachment(message.attachment));
-    if (message.text) bubble.append(el("div", { class: "msg__text" }, message.text));
+    if (message.text) bubble.append(el("div", { class: "msg__text" }, ...(kind === "bot" ? linkify(message.text) : [message.text])));
     if (message.attachment && message.attachment.is_image) bubble.classList.add("msg__bubble--image");
     node.append(meta, bubble);
+    if (kind === "bot" && message.meta && typeof message.meta === "object") {
+      node.dataset.botKind = String(message.meta.kind || "");
+      if (message.meta.entry_id) node.dataset.entry = String(message.meta.entry_id);
+      const extras = this.botExtras(message);
+      if (extras) node.append(extras);
+    }
     if (mine) {
       const status = el("div", { class: "msg__status" });
       if (message.client_msg_id) {
@@ -176,6 +182,72 @@ export class Thread {
       }
       node.append(status);
     }
+  }
+
+  /**
+   * The structured parts of a bot message (meta.kind answer / clarify / decline / handover / smalltalk):
+   * suggestion buttons, quick-reply chips, extra buttons and 有帮助 / 没帮助. With ``opts.bot``
+   * ({send(text, entryId), feedback(message, helpful) → Promise}) they work; without it (the console)
+   * they are shown for reference only.
+   */
+  botExtras(message) {
+    const { t } = this.opts;
+    const meta = message.meta;
+    const live = this.opts.bot || null;
+    const box = el("div", { class: "bot-extras" });
+    const button = (cls, label, onClick, data = {}) => {
+      const b = el("button", { type: "button", class: cls, dataset: data, disabled: !live }, label);
+      if (live) b.addEventListener("click", onClick);
+      return b;
+    };
+    const suggestions = Array.isArray(meta.suggestions) ? meta.suggestions : [];
+    if (suggestions.length) {
+      box.append(
+        el(
+          "div",
+          { class: "bot-suggest" },
+          ...suggestions.map((s) =>
+            button("bot-suggest__item", String(s.question || ""), () => live.send(String(s.question || ""), Number(s.entry_id)), {
+              entryId: String(s.entry_id),
+            }),
+          ),
+        ),
+      );
+    }
+    const chips = [];
+    for (const text of Array.isArray(meta.quick_replies) ? meta.quick_replies : []) {
+      chips.push(button("bot-chip", String(text), () => live.send(String(text), null)));
+    }
+    for (const b of Array.isArray(meta.buttons) ? meta.buttons : []) {
+      if (!b || !b.send) continue;
+      chips.push(button("bot-chip bot-chip--action", String(b.label || b.send), () => live.send(String(b.send), null)));
+    }
+    if (chips.length) box.append(el("div", { class: "bot-chips" }, ...chips));
+    if (meta.feedback && live) {
+      const thanks = el("span", { class: "bot-feedback__thanks", hidden: true }, t("bot.thanks"));
+      const yes = el("button", { type: "button", class: "bot-feedback__btn", dataset: { helpful: "true" } }, `👍 ${t("bot.helpful")}`);
+      const no = el("button", { type: "button", class: "bot-feedback__btn", dataset: { helpful: "false" } }, `👎 ${t("bot.unhelpful")}`);
+      const rate = async (helpful, chosen) => {
+        yes.disabled = true;
+        no.disabled = true;
+        chosen.classList.add("is-chosen");
+        try {
+          await live.feedback(message, helpful);
+          thanks.hidden = false;
+        } catch (err) {
+          if (err && err.code === "feedback_exists") thanks.hidden = false;
+          else {
+            yes.disabled = false;
+            no.disabled = false;
+            chosen.classList.remove("is-chosen");
+          }
+        }
+      };
+      yes.addEventListener("click", () => rate(true, yes));
+      no.addEventListener("click", () => rate(false, no));
+      box.append(el("div", { class: "bot-feedback" }, yes, no, thanks));
+    }
+    return box.childElementCount ? box : null;
   }
 
   attachment(att) {
@@ -202,6 +274,34 @@ export class Thread {
     if (!att.local) chip.addEventListener("click", () => this.opts.openFile?.(att));
     return chip;
   }
+}
+
+const URL_RE = /https?:\/\/[^\s<>"'\u3000-\u303f\uff01-\uff0f\uff1a-\uff20]+/g;
+
+/**
+ * Text and links for ``text``: http(s) URLs become <a> elements (text set as text, never HTML);
+ * everything else stays plain text. Trailing punctuation is left outside the link.
+ */
+export function linkify(text) {
+  const parts = [];
+  let last = 0;
+  for (const match of text.matchAll(URL_RE)) {
+    let url = match[0];
+    const trimmed = url.replace(/[.,;:!?)\]}'"]+$/, "");
+    url = trimmed;
+    if (!url || !/^https?:\/\/[^/\s]/.test(url)) continue;
+    if (match.index > last) parts.push(text.slice(last, match.index));
+    const a = document.createElement("a");
+    a.href = url;
+    a.textContent = url;
+    a.target = "_blank";
+    a.rel = "noopener noreferrer";
+    a.className = "msg__link";
+    parts.push(a);
+    last = match.index + url.length;
+  }
+  if (last < text.length) parts.push(text.slice(last));
+  return parts;
 }
 
 /** A full-screen image viewer (click or Escape to close). */

@@ -23,6 +23,7 @@ const typingEl = $("typing");
 const endedEl = $("ended");
 const errorEl = $("error");
 const connEl = $("conn");
+const queueEl = $("queue");
 
 const embedded = window.parent !== window;
 let shown = !embedded || new URLSearchParams(window.location.search).get("open") !== "0";
@@ -31,7 +32,8 @@ let customer = null;
 let conv = null; // the open conversation, or null
 let thread = null;
 let ended = false;
-let outbox = loadOutbox(); // [{cid, text, gen}]
+let outbox = loadOutbox(); // [{cid, text, gen, pick}]
+let queueText = ""; // the routing's latest "前面还有 2 位…" line for the open conversation
 let generation = 0;
 let readSent = 0;
 let lastTypingSent = 0;
@@ -43,7 +45,11 @@ let errorTimer = null;
 function loadOutbox() {
   try {
     const saved = JSON.parse(window.localStorage.getItem(OUTBOX_KEY) || "[]");
-    return Array.isArray(saved) ? saved.filter((e) => e && typeof e.cid === "string" && typeof e.text === "string").map((e) => ({ cid: e.cid, text: e.text, gen: -1 })) : [];
+    return Array.isArray(saved)
+      ? saved
+          .filter((e) => e && typeof e.cid === "string" && typeof e.text === "string")
+          .map((e) => ({ cid: e.cid, text: e.text, gen: -1, pick: Number.isInteger(e.pick) ? e.pick : null }))
+      : [];
   } catch {
     return [];
   }
@@ -51,7 +57,7 @@ function loadOutbox() {
 
 function saveOutbox() {
   try {
-    window.localStorage.setItem(OUTBOX_KEY, JSON.stringify(outbox.map(({ cid, text }) => ({ cid, text }))));
+    window.localStorage.setItem(OUTBOX_KEY, JSON.stringify(outbox.map(({ cid, text, pick }) => ({ cid, text, pick }))));
   } catch {
     /* storage full or disabled: the outbox still works for this page */
   }
@@ -95,6 +101,11 @@ function newThread() {
     openFile: async (att) => saveBlob(await fetchAttachment(att), att.filename),
     onImage: (src, name) => showLightbox(src, name),
     onRetry: (cid) => retry(cid),
+    bot: {
+      send: (text, entryId) => sendText(text, entryId),
+      feedback: (message, helpful) =>
+        api("POST", `/api/v1/conversations/${message.conversation_id}/feedback`, { body: { message_id: message.id, helpful }, auth: { token } }),
+    },
   });
   readSent = 0;
   return thread;
@@ -107,6 +118,45 @@ function setConversation(view) {
   body.dataset.conversation = String(view.id);
   thread.convId = view.id;
   thread.setPeerRead(view.agent_read_seq || 0);
+  renderStatus();
+}
+
+/** The header and the waiting line follow the conversation: 智能客服, waiting for a person, the agent. */
+function renderStatus() {
+  const status = conv && !ended ? conv.status : "";
+  body.dataset.status = status || "none";
+  let title = t("widget.title");
+  let sub = t("widget.subtitle");
+  if (status === "bot") {
+    title = t("widget.bot_title");
+    sub = t("widget.bot_sub");
+  } else if (status === "queued") {
+    title = t("widget.queued_title");
+    sub = t("widget.queued_sub");
+  } else if (status === "assigned") {
+    title = conv.assignee_name || t("widget.agent");
+    sub = t("widget.agent_sub");
+  }
+  $("head-title").textContent = title;
+  $("head-sub").textContent = sub;
+  if (status !== "queued") queueText = "";
+  const line = status === "queued" ? queueText || t("widget.queue_waiting") : "";
+  $("queue-text").textContent = line;
+  queueEl.hidden = !line;
+}
+
+async function loadQueue() {
+  if (!conv || conv.status !== "queued") return;
+  const id = conv.id;
+  try {
+    const data = await api("GET", `/api/v1/conversations/${id}/queue`, { auth: { token } });
+    if (conv && conv.id === id && conv.status === "queued" && data.queue && typeof data.queue.text === "string") {
+      queueText = data.queue.text;
+      renderStatus();
+    }
+  } catch {
+    /* the generic waiting line stays */
+  }
 }
 
 function endConversation() {
@@ -118,6 +168,7 @@ function endConversation() {
   hideTyping();
   endedEl.hidden = false;
   body.classList.add("is-ended");
+  renderStatus();
   scrollDown(true);
   if (outbox.length) startNewThread();
 }
@@ -164,11 +215,14 @@ async function flush() {
   }
   for (const entry of outbox) {
     if (entry.gen === generation) continue;
-    if (sock.send({ type: "send", conversation_id: conv.id, client_msg_id: entry.cid, text: entry.text })) entry.gen = generation;
+    const frame = { type: "send", conversation_id: conv.id, client_msg_id: entry.cid, text: entry.text };
+    if (entry.pick) frame.pick_entry_id = entry.pick;
+    if (sock.send(frame)) entry.gen = generation;
   }
 }
 
-function sendText(text) {
+/** Send ``text`` (``pick``: the knowledge entry the customer clicked among the bot's suggestions). */
+function sendText(text, pick = null) {
   if (!text.trim()) return;
   if (text.length > MAX_CHARS) {
     showError(t("err.message_too_long"));
@@ -177,7 +231,7 @@ function sendText(text) {
   if (ended) startNewThread();
   const cid = newId();
   lastTypingSent = 0; // the next keystroke announces typing again
-  outbox.push({ cid, text, gen: -1 });
+  outbox.push({ cid, text, gen: -1, pick: Number.isInteger(pick) ? pick : null });
   saveOutbox();
   thread.addPending(cid, text);
   scrollDown(true);
@@ -189,7 +243,7 @@ function retry(cid) {
   const text = node ? node.querySelector(".msg__text")?.textContent || "" : "";
   if (!text) return;
   thread.unfail(cid);
-  outbox.push({ cid, text, gen: -1 });
+  outbox.push({ cid, text, gen: -1, pick: null });
   saveOutbox();
   flush();
 }
@@ -232,8 +286,19 @@ function onFrame(frame) {
       break;
     case "conversation":
       if (conv && frame.conversation.id === conv.id) {
+        const was = conv.status;
         conv = frame.conversation;
         if (frame.change === "closed" || conv.status === "closed") endConversation();
+        else {
+          renderStatus();
+          if (conv.status === "queued" && was !== "queued") loadQueue();
+        }
+      }
+      break;
+    case "queue":
+      if (conv && frame.conversation_id === conv.id) {
+        queueText = typeof frame.text === "string" ? frame.text : "";
+        renderStatus();
       }
       break;
     case "read":
@@ -439,6 +504,7 @@ async function start() {
   const open = list.conversations.find((c) => c.status !== "closed");
   if (open) {
     setConversation(open);
+    loadQueue();
     const history = await api("GET", `/api/v1/conversations/${open.id}/messages?limit=50`, { auth: { token } });
     for (const message of history.messages) {
       thread.add(message);
