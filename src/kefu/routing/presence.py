@@ -7,6 +7,8 @@ short network hiccup does not). Only ``online`` agents receive new conversations
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -21,7 +23,9 @@ from kefu.storage.repositories import routing as routing_repo
 from kefu.storage.repositories import users as user_repo
 from kefu.storage.tables import AgentPresence
 
+log = logging.getLogger(__name__)
 STATUSES = ("online", "away", "offline")
+_closing: set[asyncio.Task[None]] = set()
 MAX_CAPACITY = 100
 
 
@@ -134,6 +138,20 @@ async def disconnected(ctx: Context, user_id: int) -> None:
         if row.connections == 0:
             row.disconnected_at = ctx.clock.now()
         await uow.commit()
+
+
+def disconnected_soon(ctx: Context, user_id: int) -> None:
+    """Record a closed connection in a task of its own: the socket's handler may be cancelled as it closes."""
+
+    async def run() -> None:
+        try:
+            await disconnected(ctx, user_id)
+        except Exception:
+            log.exception("could not record the closed connection of agent %s", user_id)
+
+    task = asyncio.get_running_loop().create_task(run())
+    _closing.add(task)
+    task.add_done_callback(_closing.discard)
 
 
 async def reset_connections(ctx: Context) -> None:

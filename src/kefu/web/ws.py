@@ -121,18 +121,18 @@ async def websocket_endpoint(websocket: WebSocket) -> None:
     await websocket.accept()
     connection = Connection(websocket, principal)
     hub.connections.add(connection)
-    connection.push(Frame(hello_frame(principal)))
-    writer = asyncio.create_task(hub.run_writer(connection))
     agent_id = principal.user_id if isinstance(principal, AgentPrincipal) else None
     if agent_id is not None:
-        await presence.connected(ctx, agent_id)  # routing counts the agent's live connections
+        with contextlib.suppress(Exception):
+            await presence.connected(ctx, agent_id)  # routing counts the agent's live connections
+    connection.push(Frame(hello_frame(principal)))
+    writer = asyncio.create_task(hub.run_writer(connection))
     try:
         await _read_frames(ctx, connection, writer)
     finally:
         hub.connections.discard(connection)
         if agent_id is not None:
-            with contextlib.suppress(Exception):
-                await presence.disconnected(ctx, agent_id)
+            presence.disconnected_soon(ctx, agent_id)
         writer.cancel()
         with contextlib.suppress(asyncio.CancelledError, Exception):
             await writer
