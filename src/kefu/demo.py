@@ -7,7 +7,7 @@ from pathlib import Path
 
 from kefu.bot import knowledge
 from kefu.context import Context
-from kefu.routing.groups import ensure_group
+from kefu.routing.groups import GroupSettings, configure, ensure_group
 from kefu.security import auth
 from kefu.storage.repositories import users as user_repo
 from kefu.storage.tables import Organisation
@@ -31,6 +31,20 @@ DEMO_LOGINS = (
     DemoLogin("agent1", "agent-demo-123", "agent", "小王", ("账号安全",)),
     DemoLogin("agent2", "agent-demo-123", "agent", "小李", ("支付售后",)),
 )
+# Open 24/7 so the demo works at any hour; see docs/routing.md for real business hours.
+DEMO_ROUTING = {
+    "账号安全": GroupSettings(
+        strategy="least_busy",
+        default_capacity=5,
+        off_hours_text="账号安全组服务时间为每天 09:00–21:00，您可以留言并留下手机号，我们会尽快联系您。",
+    ),
+    "支付售后": GroupSettings(
+        strategy="last_agent",
+        default_capacity=4,
+        is_money=True,
+        off_hours_text="支付售后组服务时间为工作日 09:00–12:00、13:30–18:00，您可以留言，我们上班后会尽快处理。",
+    ),
+}
 DEMO_GROUPS = (("账号安全", "账号找回、被盗、冻结与登录安全"), ("支付售后", "支付、充值、退款、订单与售后"))
 
 
@@ -50,7 +64,8 @@ async def seed_demo(ctx: Context) -> bool:
         )
         await uow.commit()
     for name, description in DEMO_GROUPS:
-        await ensure_group(ctx, name, description)
+        group_id = await ensure_group(ctx, name, description)
+        await configure(ctx, group_id, DEMO_ROUTING[name])
     for login in DEMO_LOGINS:
         await auth.add_user(
             ctx,
