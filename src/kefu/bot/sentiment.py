@@ -163,6 +163,67 @@ _NEGATIVE_ZH = {
     "乱七八糟": 2.5,
     "一塌糊涂": 3.0,
 }
+_NEGATIVE_ZH.update(
+    {
+        "不如": 2.0,
+        "不怎么样": 2.5,
+        "没意思": 2.0,
+        "没什么意思": 2.5,
+        "不稳定": 1.5,
+        "装不上": 2.0,
+        "不入流": 2.5,
+        "吃力": 1.5,
+        "没有营养": 2.0,
+        "歪": 1.0,
+        "松": 0.8,
+        "不适合": 1.5,
+        "次品": 2.5,
+        "气愤": 3.0,
+        "不信任": 2.0,
+        "不明白": 1.0,
+        "编造": 2.0,
+        "居然": 1.0,
+        "竟然": 1.0,
+        "匪夷所思": 2.0,
+        "搞不懂": 2.0,
+        "形同虚设": 2.5,
+        "空洞": 2.0,
+        "不知所云": 2.5,
+        "废话": 2.0,
+        "浪费时间": 2.5,
+        "失败": 2.0,
+        "可笑": 2.0,
+        "不舒服": 2.0,
+        "霉味": 2.0,
+        "臭": 2.0,
+        "不干净": 2.5,
+        "缺点": 1.0,
+        "不足": 1.0,
+        "不够": 1.0,
+        "不能": 0.8,
+        "无法": 1.0,
+        "没法": 1.5,
+        "根本": 1.0,
+        "一般": 1.0,
+        "太小": 1.5,
+        "太重": 1.5,
+        "倒霉": 2.0,
+        "晕": 1.0,
+        "不理想": 2.0,
+        "没用": 2.0,
+        "不值": 2.0,
+        "不划算": 2.0,
+        "不专业": 2.0,
+        "不负责": 2.5,
+        "不靠谱": 2.5,
+        "不清楚": 1.0,
+        "看不懂": 1.5,
+        "不好意思": 0.3,
+        "凑合": 1.2,
+        "将就": 1.5,
+        "差点": 0.5,
+    }
+)
 _POSITIVE_ZH = {
     "好": 1.0,
     "很好": 2.0,
@@ -299,6 +360,7 @@ _POSITIVE_EN = {
     "satisfied": 2.0,
     "amazing": 2.5,
 }
+_CONTRASTS_ZH = ("但是", "可是", "不过", "但", "可惜", "就是")
 _NEGATORS_ZH = ("不是很", "不太", "没有", "不是", "并不", "从不", "毫不", "绝不", "不", "没", "无", "别", "非", "未")
 _NEGATORS_EN = {"not", "no", "never", "dont", "don't", "didnt", "didn't", "isnt", "isn't", "wasnt", "cannot"}
 _INTENSIFIERS_ZH = {
@@ -320,6 +382,7 @@ _INTENSIFIERS_ZH = {
 }
 _INTENSIFIERS_EN = {"very": 1.5, "so": 1.4, "really": 1.4, "extremely": 1.8, "totally": 1.5, "absolutely": 1.6}
 
+_BARE_NEGATION = 0.3  # a negation with no sentiment word after it still leans negative
 _ZH_TERMS = sorted({*_NEGATIVE_ZH, *_POSITIVE_ZH, *_NEGATORS_ZH, *_INTENSIFIERS_ZH}, key=lambda w: (-len(w), w))
 _ZH_PATTERN = re.compile("|".join(re.escape(w) for w in _ZH_TERMS))
 _EN_WORD = re.compile(r"[a-z][a-z'\-]*|\d+")
@@ -340,10 +403,15 @@ def _scan_zh(text: str) -> float:
     total = 0.0
     negate_until = -1
     boost, boost_until = 1.0, -1
+    emphasis = 1.0  # sentiment after a contrast (但是, 不过) outweighs what came before
     for match in _ZH_PATTERN.finditer(text):
         word, start, end = match.group(0), match.start(), match.end()
+        if word in _CONTRASTS_ZH and word not in _NEGATIVE_ZH:
+            emphasis = 1.5
+            continue
         if word in _NEGATORS_ZH and word not in _NEGATIVE_ZH:
             negate_until = end + 3  # the next sentiment word within three characters
+            total += _BARE_NEGATION
             continue
         if word in _INTENSIFIERS_ZH and word not in _NEGATIVE_ZH and word not in _POSITIVE_ZH:
             boost, boost_until = _INTENSIFIERS_ZH[word], end + 2
@@ -353,8 +421,8 @@ def _scan_zh(text: str) -> float:
             value *= boost
         if start <= negate_until:
             # 不好 → negative; 不差 → mildly positive (negated negatives are weak praise)
-            value = -value * (0.5 if value > 0 else 1.0)
-        total += value
+            value = -value * (0.5 if value > 0 else 1.0) - _BARE_NEGATION
+        total += value * emphasis
         negate_until = boost_until = -1
     return total
 
