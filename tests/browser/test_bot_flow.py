@@ -103,11 +103,13 @@ def test_bot_clarifies_a_vague_question(bot_server, new_context):
     kb = demo_entries()
     texts = items.all_text_contents()
     choice = next(text for text in texts if text in kb and not kb[text].get("handover"))
-    clarify.locator(".bot-suggest__item", has_text=choice).click()
+    picked = clarify.locator(".bot-suggest__item", has_text=choice)
+    entry_id = picked.get_attribute("data-entry-id") or ""
+    picked.click()
     expect(widget.locator(".msg--mine .msg__text").last).to_have_text(choice)
     answer = bot_messages(widget, "answer").last
     expect(answer.locator(".msg__text")).to_have_text(str(kb[choice]["answer"]))
-    expect(answer).to_have_attribute("data-entry", clarify.locator(".bot-suggest__item", has_text=choice).get_attribute("data-entry-id") or "")
+    expect(answer).to_have_attribute("data-entry", entry_id)
 
 
 def test_handover_to_an_agent(bot_server, new_context):

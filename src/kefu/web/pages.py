@@ -60,14 +60,25 @@ async def console_login(request: Request) -> HTMLResponse:
     return response
 
 
-@router.get("/console")
-async def console(request: Request) -> Response:
-    """The agent console (signed-in users only; the page checks the session via the API)."""
+def _console_page(request: Request, name: str) -> Response:
+    """A signed-in page of the console (the page itself checks the session and role via the API)."""
     if not request.cookies.get(SESSION_COOKIE):
         return RedirectResponse("/console/login")
-    response = _render(request, "console.html")
+    response = _render(request, name)
     response.headers["X-Frame-Options"] = "DENY"
     response.headers["Content-Security-Policy"] = (
         "default-src 'self'; img-src 'self' blob: data:; style-src 'self'; connect-src 'self' ws: wss:"
     )
     return response
+
+
+@router.get("/console")
+async def console(request: Request) -> Response:
+    """The agent console (signed-in users only; the page checks the session via the API)."""
+    return _console_page(request, "console.html")
+
+
+@router.get("/console/kb")
+async def knowledge_base(request: Request) -> Response:
+    """The knowledge-base admin page (admins and supervisors edit, agents may look)."""
+    return _console_page(request, "kb.html")
