@@ -2,7 +2,7 @@
 translation model learned from the knowledge base's own question → answer pairs.
 
 Every component scores all entries; each score vector is standardised over its top
-``norm_depth`` values (mean / standard deviation) and the components are summed with their
+``norm_depth`` values (mean / standard deviation) and the components are averaged with their
 weights. The fused top score and its margin to the runner-up give a confidence in [0, 1]
 through a logistic curve.
 """
@@ -59,9 +59,9 @@ class RankerSettings:
     translation_model: TranslationSettings = field(default_factory=TranslationSettings)
     norm_depth: int = 100
     # confidence = sigmoid(conf_scale * top + conf_margin * (top - second) + conf_bias)
-    conf_scale: float = 0.33
-    conf_margin: float = 0.04
-    conf_bias: float = -4.55
+    conf_scale: float = 0.70
+    conf_margin: float = 0.12
+    conf_bias: float = -4.23
 
     @classmethod
     def answer_centric(cls) -> RankerSettings:
@@ -235,12 +235,13 @@ class Retriever:
         return out
 
     def fused(self, query: str) -> FloatArray:
-        """Fused score of every entry for ``query``."""
+        """Fused score of every entry: weighted mean of the standardised component scores."""
         total = np.zeros(len(self.doc_ids), dtype=np.float32)
         weights = self.weights()
         for name, scores in self.components(query).items():
             total += weights[name] * _standardise(scores, self.settings.norm_depth)
-        return total
+        weight_sum = sum(weights.values())
+        return total / weight_sum if weight_sum > 0 else total
 
     def confidence(self, top: float, second: float) -> float:
         """Calibrated probability that the entry scored ``top`` is right, given the runner-up."""
