@@ -79,6 +79,8 @@ def test_admin_edits_the_knowledge_base(bot_server, new_context):  # noqa: F811
     expect(link).to_have_attribute("href", "https://example.com/points")
     expect(link).to_have_attribute("rel", "noopener noreferrer")
     expect(link).to_have_attribute("target", "_blank")
+    answer.locator(".bot-feedback__btn[data-helpful=false]").click()
+    expect(answer.locator(".bot-feedback__thanks")).to_be_visible()
 
     # Disabled, the entry no longer answers (the bot re-indexes in the background, in well under the
     # time a new visitor's chat window takes to open).
@@ -116,6 +118,18 @@ def test_admin_edits_the_knowledge_base(bot_server, new_context):  # noqa: F811
     admin.click("#confirm-yes")
     expect(admin.locator("#toast")).to_have_text("已删除")
     expect(admin.locator("#count-entries")).to_have_text(total)
+
+    # The 没帮助 above is an unanswered question now; the admin turns it into a new entry.
+    admin.click(".kb-tab[data-tab=missed]")
+    missed = admin.locator("#missed .missed", has_text="积分能换什么东西呀")
+    expect(missed.locator(".tag")).to_have_text("没帮助")
+    missed.locator(".btn--primary").click()
+    expect(admin.locator("#f-question")).to_have_value("积分能换什么东西呀")
+    admin.fill("#f-answer", "积分可在“我的—积分商城”兑换礼品。")
+    admin.click("#save-entry")
+    expect(admin.locator("#toast")).to_contain_text("已保存")
+    expect(missed).to_have_count(0)
+    expect(admin.locator("#count-entries")).to_have_text(str(int(total) + 1))
 
 
 def test_agents_read_the_knowledge_base_only(server, new_context):

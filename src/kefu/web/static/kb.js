@@ -488,10 +488,19 @@ function missedRow(row) {
   });
   const dismiss = el("button", { type: "button", class: "btn btn--sm" }, t("kb.missed.dismiss"));
   dismiss.addEventListener("click", () => resolveMissed(row));
-  const best =
-    row.best_entry_id !== null && row.best_entry_id !== undefined
-      ? el("span", {}, t("kb.missed.best", { id: row.best_entry_id, c: row.best_confidence === null ? "—" : Number(row.best_confidence).toFixed(2) }))
-      : null;
+  const hasBest = row.best_entry_id !== null && row.best_entry_id !== undefined;
+  let best = null;
+  let addSimilar = null;
+  if (hasBest) {
+    const label =
+      row.reason === "unhelpful" || row.best_confidence === null
+        ? t("kb.missed.answered", { id: row.best_entry_id })
+        : t("kb.missed.best", { id: row.best_entry_id, c: Number(row.best_confidence).toFixed(2) });
+    best = el("button", { type: "button", class: "linkish" }, label);
+    best.addEventListener("click", () => openEntryById(row.best_entry_id));
+    addSimilar = el("button", { type: "button", class: "btn btn--sm" }, t("kb.missed.add_similar"));
+    addSimilar.addEventListener("click", () => openEntryById(row.best_entry_id, row));
+  }
   return el(
     "li",
     { class: `missed${row.resolved ? " is-resolved" : ""}`, dataset: { id: String(row.id) } },
@@ -508,8 +517,28 @@ function missedRow(row) {
         el("time", { datetime: row.created_at }, fullTime(row.created_at)),
       ),
     ),
-    row.resolved ? el("span", { class: "tag tag--ok" }, t("kb.missed.resolved")) : el("div", { class: "missed__actions" }, dismiss, create),
+    row.resolved ? el("span", { class: "tag tag--ok" }, t("kb.missed.resolved")) : el("div", { class: "missed__actions" }, dismiss, addSimilar, create),
   );
+}
+
+/** Open an entry by id; with ``missed``, its text is added as a similar question (saving resolves it). */
+async function openEntryById(id, missed = null) {
+  let entry;
+  try {
+    entry = (await api("GET", `/api/v1/kb/entries/${id}`, { auth: auth() })).entry;
+  } catch (err) {
+    toast(errText(err), "error");
+    return;
+  }
+  openDrawer(entry);
+  if (missed) {
+    const similar = lines($("f-similar").value);
+    if (!similar.includes(missed.text.trim())) similar.push(missed.text.trim());
+    $("f-similar").value = similar.join("\n");
+    state.fromMissed = missed;
+    $("f-similar").focus();
+    $("f-similar").scrollTop = $("f-similar").scrollHeight;
+  }
 }
 
 async function resolveMissed(row, { quiet = false } = {}) {

@@ -225,8 +225,8 @@ export class Thread {
     if (chips.length) box.append(el("div", { class: "bot-chips" }, ...chips));
     if (meta.feedback && live) {
       const thanks = el("span", { class: "bot-feedback__thanks", hidden: true }, t("bot.thanks"));
-      const yes = el("button", { type: "button", class: "bot-feedback__btn", dataset: { helpful: "true" } }, `👍 ${t("bot.helpful")}`);
-      const no = el("button", { type: "button", class: "bot-feedback__btn", dataset: { helpful: "false" } }, `👎 ${t("bot.unhelpful")}`);
+      const yes = el("button", { type: "button", class: "bot-feedback__btn", dataset: { helpful: "true" } }, thumb(false), t("bot.helpful"));
+      const no = el("button", { type: "button", class: "bot-feedback__btn", dataset: { helpful: "false" } }, thumb(true), t("bot.unhelpful"));
       const rate = async (helpful, chosen) => {
         yes.disabled = true;
         no.disabled = true;
@@ -274,6 +274,24 @@ export class Thread {
     if (!att.local) chip.addEventListener("click", () => this.opts.openFile?.(att));
     return chip;
   }
+}
+
+const THUMB = "M2 10.5A1.5 1.5 0 0 1 3.5 9H6v11H3.5A1.5 1.5 0 0 1 2 18.5v-8ZM8 20V9.3l4.4-6.1a1.6 1.6 0 0 1 2.9 1.2L14.5 9h5a2.5 2.5 0 0 1 2.4 3.1l-1.8 6A2.5 2.5 0 0 1 17.7 20H8Z";
+
+/** A thumbs-up (or, turned over, thumbs-down) icon drawn as SVG (emoji fonts are not everywhere). */
+function thumb(down) {
+  const ns = "http://www.w3.org/2000/svg";
+  const svg = document.createElementNS(ns, "svg");
+  svg.setAttribute("viewBox", "0 0 24 24");
+  svg.setAttribute("width", "14");
+  svg.setAttribute("height", "14");
+  svg.setAttribute("aria-hidden", "true");
+  svg.setAttribute("class", down ? "bot-feedback__icon bot-feedback__icon--down" : "bot-feedback__icon");
+  const path = document.createElementNS(ns, "path");
+  path.setAttribute("fill", "currentColor");
+  path.setAttribute("d", THUMB);
+  svg.append(path);
+  return svg;
 }
 
 const URL_RE = /https?:\/\/[^\s<>"'\u3000-\u303f\uff01-\uff0f\uff1a-\uff20]+/g;
