@@ -126,7 +126,7 @@ def to_halfwidth(text: str) -> str:
 
 @lru_cache(maxsize=1)
 def _t2s() -> opencc.OpenCC:
-    return opencc.OpenCC("t2s")
+    return opencc.OpenCC("t2s.json")
 
 
 def to_simplified(text: str) -> str:
