@@ -62,11 +62,11 @@ async def _assign_one(ctx: Context, group_id: int | None) -> int | None:
         group = await routing_repo.get_group(session, group_id)
         if group is not None and not hours.parse(group.hours).is_open(now):
             return None
-        candidates = await routing_repo.agents(session, group_id=group_id, online_only=True)
-        if not any(c.load < c.capacity for c in candidates):
-            return None
         head = await routing_repo.lock_queue_head(session, group_id)
         if head is None:
+            return None
+        candidates = await routing_repo.agents(session, group_id=group_id, online_only=True)
+        if not any(c.load < c.capacity for c in candidates):
             return None
         row = await conversation_repo.get(session, head)
         if row is None or row.status != "queued":
@@ -142,7 +142,7 @@ async def assign_waiting(ctx: Context, group_id: int | None) -> list[int]:
 async def assign_for_agent(ctx: Context, user_id: int) -> list[int]:
     """An agent has room (came online, finished a conversation): serve the queues they work in."""
     async with ctx.uow() as uow:
-        mine = [a for a in await routing_repo.agents(uow.session) if a.user_id == user_id]
+        mine = await routing_repo.agents(uow.session, user_id=user_id)
         waiting = await routing_repo.queued_group_ids(uow.session)
     if not mine:
         return []
@@ -187,7 +187,8 @@ async def enqueue(ctx: Context, conversation_id: int, *, announce: bool) -> None
             return
         await uow.commit()
         group_id = row.skill_group_id
-    await assign_waiting(ctx, group_id)
+    if conversation_id in await assign_waiting(ctx, group_id):
+        return
     async with ctx.uow() as uow:
         row = await conversation_repo.get(uow.session, conversation_id)
         if row is None or row.status != "queued":
@@ -235,7 +236,7 @@ async def pick(ctx: Context, principal: Principal, conversation_id: int) -> Conv
 
 
 async def _load_of(uow: UnitOfWork, user_id: int) -> AgentLoad:
-    found = [a for a in await routing_repo.agents(uow.session) if a.user_id == user_id]
+    found = await routing_repo.agents(uow.session, user_id=user_id)
     if not found:
         raise NotFound("agent not found", code="agent_not_found")
     return found[0]

@@ -53,7 +53,7 @@ class PresenceView:
 async def get(ctx: Context, user_id: int) -> PresenceView:
     """The agent's presence, effective capacity and current load."""
     async with ctx.uow() as uow:
-        found = [a for a in await routing_repo.agents(uow.session) if a.user_id == user_id]
+        found = await routing_repo.agents(uow.session, user_id=user_id)
     if not found:
         raise NotFound("agent not found", code="agent_not_found")
     agent = found[0]

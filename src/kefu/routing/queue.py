@@ -139,8 +139,10 @@ def status_of(state: GroupState, waiting: routing_repo.Waiting, position: int, n
 
 async def statuses(session: AsyncSession, group_id: int | None, now: datetime) -> list[QueueStatus]:
     """Every waiting conversation of a queue with its position and ETA, in order."""
-    state = await group_state(session, group_id, now)
     line = await routing_repo.queue(session, group_id)
+    if not line:
+        return []
+    state = await group_state(session, group_id, now)
     return [status_of(state, waiting, index + 1, now) for index, waiting in enumerate(line)]
 
 

@@ -48,7 +48,7 @@ async def _on_presence(ctx: Context, event: PresenceChanged) -> None:
     if event.status == "online" and await assignment.assign_for_agent(ctx, event.user_id):
         return
     async with ctx.uow() as uow:
-        mine = [a for a in await routing_repo.agents(uow.session) if a.user_id == event.user_id]
+        mine = await routing_repo.agents(uow.session, user_id=event.user_id)
         waiting = await routing_repo.queued_group_ids(uow.session)
     for group_id in waiting:
         if group_id is None or (mine and group_id in mine[0].group_ids):

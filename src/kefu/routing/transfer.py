@@ -136,7 +136,7 @@ class _Move:
         session = self.uow.session
         if to_user_id == self.previous:
             raise Conflict("the conversation is already with this agent", code="same_agent")
-        target = [a for a in await routing_repo.agents(session) if a.user_id == to_user_id]
+        target = await routing_repo.agents(session, user_id=to_user_id)
         if not target:
             raise NotFound("agent not found", code="agent_not_found")
         receiver = target[0]

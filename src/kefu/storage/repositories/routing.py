@@ -102,47 +102,71 @@ async def open_count(session: AsyncSession, user_id: int) -> int:
     return int((await session.execute(query)).scalar_one())
 
 
-async def agents(session: AsyncSession, *, group_id: int | None = None, online_only: bool = False) -> list[AgentLoad]:
-    """Console users with presence, capacity and load; of one group if ``group_id`` is given."""
-    users = (await session.execute(select(User).where(User.is_active.is_(True)).order_by(User.id))).scalars().all()
-    memberships = (await session.execute(select(UserSkillGroup.user_id, UserSkillGroup.skill_group_id))).all()
-    capacities = dict((await session.execute(select(SkillGroup.id, SkillGroup.default_capacity))).all())
-    presences = {p.user_id: p for p in (await session.execute(select(AgentPresence))).scalars().all()}
-    loads = dict(
-        (
+async def agents(
+    session: AsyncSession, *, group_id: int | None = None, online_only: bool = False, user_id: int | None = None
+) -> list[AgentLoad]:
+    """Console users with presence, capacity and load; only members of ``group_id``, only online ones,
+    or only ``user_id`` when asked. Three queries whatever the number of agents."""
+    query = (
+        select(
+            User.id,
+            User.display_name,
+            User.role,
+            AgentPresence.status,
+            AgentPresence.connections,
+            AgentPresence.capacity,
+            AgentPresence.last_assigned_at,
+        )
+        .outerjoin(AgentPresence, AgentPresence.user_id == User.id)
+        .where(User.is_active.is_(True))
+        .order_by(User.id)
+    )
+    if group_id is not None:
+        members = select(UserSkillGroup.user_id).where(UserSkillGroup.skill_group_id == group_id)
+        query = query.where(User.id.in_(members))
+    if online_only:
+        query = query.where(AgentPresence.status == "online")
+    if user_id is not None:
+        query = query.where(User.id == user_id)
+    rows = (await session.execute(query)).all()
+    if not rows:
+        return []
+    ids = [row[0] for row in rows]
+    memberships = (
+        await session.execute(
+            select(UserSkillGroup.user_id, UserSkillGroup.skill_group_id, SkillGroup.default_capacity)
+            .join(SkillGroup, SkillGroup.id == UserSkillGroup.skill_group_id)
+            .where(UserSkillGroup.user_id.in_(ids))
+        )
+    ).all()
+    loads: dict[int, int] = {
+        int(aid): int(n)
+        for aid, n in (
             await session.execute(
                 select(Conversation.assignee_id, func.count(Conversation.id))
-                .where(Conversation.status == "assigned", Conversation.assignee_id.is_not(None))
+                .where(Conversation.status == "assigned", Conversation.assignee_id.in_(ids))
                 .group_by(Conversation.assignee_id)
             )
         ).all()
-    )
-    groups_of: dict[int, list[int]] = {}
-    for user_id, gid in memberships:
-        groups_of.setdefault(user_id, []).append(gid)
+    }
+    groups_of: dict[int, list[tuple[int, int]]] = {}
+    for uid, gid, default_capacity in memberships:
+        groups_of.setdefault(uid, []).append((gid, default_capacity))
     result: list[AgentLoad] = []
-    for user in users:
-        gids = tuple(sorted(groups_of.get(user.id, [])))
-        if group_id is not None and group_id not in gids:
-            continue
-        presence = presences.get(user.id)
-        status = presence.status if presence is not None else "offline"
-        if online_only and status != "online":
-            continue
-        capacity = presence.capacity if presence is not None and presence.capacity is not None else None
-        if capacity is None:
-            capacity = max((capacities.get(g, DEFAULT_CAPACITY) for g in gids), default=DEFAULT_CAPACITY)
+    for uid, name, role, status, connections, own_capacity, last_assigned_at in rows:
+        mine = sorted(groups_of.get(uid, []))
+        capacity = own_capacity if own_capacity is not None else max((c for _, c in mine), default=DEFAULT_CAPACITY)
         result.append(
             AgentLoad(
-                user_id=user.id,
-                display_name=user.display_name,
-                role=user.role,
-                status=status,
-                connections=presence.connections if presence is not None else 0,
+                user_id=uid,
+                display_name=name,
+                role=role,
+                status=status or "offline",
+                connections=connections or 0,
                 capacity=capacity,
-                load=int(loads.get(user.id, 0)),
-                last_assigned_at=presence.last_assigned_at if presence is not None else None,
-                group_ids=gids,
+                load=loads.get(uid, 0),
+                last_assigned_at=last_assigned_at,
+                group_ids=tuple(g for g, _ in mine),
             )
         )
     return result
