@@ -11,10 +11,11 @@ from fastapi.staticfiles import StaticFiles
 
 from kefu import __version__
 from kefu.bootstrap import open_context
+from kefu.bot.service import BotService
 from kefu.clock import Clock
 from kefu.config import Settings
 from kefu.routing import runtime as routing_runtime
-from kefu.web import api_auth, api_conversations, api_routing, api_visitor, pages, ws
+from kefu.web import api_auth, api_bot, api_conversations, api_routing, api_visitor, pages, ws
 from kefu.web.errors import install_error_handlers
 from kefu.web.hub import Hub
 
@@ -33,9 +34,14 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
             stop_routing = await routing_runtime.start(ctx)
             app.state.ctx = ctx
             app.state.hub = hub
+            app.state.bot = BotService(ctx) if settings.bot_enabled else None
+            stop_bot = await app.state.bot.start() if app.state.bot is not None else None
             try:
                 yield
             finally:
+                if stop_bot is not None:
+                    stop_bot()
+                    await app.state.bot.drain()
                 await stop_routing()
                 unsubscribe()
 
@@ -49,6 +55,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     app.include_router(api_auth.router)
     app.include_router(api_visitor.router)
     app.include_router(api_conversations.router)
+    app.include_router(api_bot.router)
     app.include_router(api_routing.router)
     app.include_router(ws.router)
     app.include_router(pages.router)

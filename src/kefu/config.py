@@ -39,13 +39,14 @@ class Settings(BaseSettings):
     max_ws_frame_bytes: int = Field(default=64 * 1024, ge=1024)
     default_locale: str = "zh-CN"
     bot_enabled: bool = True
-    bot_answer_threshold: float = Field(default=0.5, ge=0, le=1)
+    bot_answer_threshold: float = Field(default=0.6, ge=0, le=1)
     bot_clarify_threshold: float = Field(default=0.25, ge=0, le=1)
     bot_handover_on_request: bool = True
     bot_handover_on_negative: bool = True
     bot_handover_on_vip: bool = True
     bot_handover_on_sensitive: bool = True
     bot_max_failures: int = Field(default=2, ge=0)
+    bot_anger_threshold: float = Field(default=2.5, ge=0)
     log_level: str = "info"
     routing_tick_seconds: float = Field(default=1.0, gt=0)
     presence_grace_seconds: int = Field(default=60, ge=0)

@@ -1,0 +1,68 @@
+"""The bot's writes: its replies, hand-over to the queue, failures, feedback and missed questions."""
+
+from __future__ import annotations
+
+from kefu.bot.policy import Turn
+from kefu.context import Context
+from kefu.conversations.actions import append_message
+from kefu.conversations.views import ConversationView
+from kefu.events import ConversationChanged
+from kefu.storage.repositories import bot as bot_repo
+from kefu.storage.repositories import conversations as conversation_repo
+from kefu.storage.tables import MissedQuestion
+from kefu.storage.uow import UnitOfWork
+
+
+async def _record_missed(
+    uow: UnitOfWork, ctx: Context, conversation_id: int, turn: Turn, message_id: int | None
+) -> None:
+    if turn.missed is None:
+        return
+    bot_repo.add_missed(
+        uow.session,
+        MissedQuestion(
+            conversation_id=conversation_id,
+            message_id=message_id,
+            text=turn.missed.text[:2000],
+            reason=turn.missed.reason,
+            best_entry_id=turn.missed.best_entry_id,
+            best_confidence=turn.missed.best_confidence,
+            resolved=False,
+            created_at=ctx.clock.now(),
+        ),
+    )
+
+
+async def apply_turn(ctx: Context, conversation_id: int, turn: Turn, message_id: int | None = None) -> bool:
+    """Write the bot's turn in one transaction; False (nothing written) if a person has the conversation now."""
+    async with ctx.uow() as uow:
+        conversation = await conversation_repo.get_for_update(uow.session, conversation_id)
+        if conversation is None or conversation.status != "bot":
+            return False
+        for reply in turn.replies:
+            await append_message(uow, ctx, conversation_id, sender_kind="bot", text=reply.text, meta=reply.meta)
+        if turn.outcome == "answered":
+            conversation.bot_failures = 0
+        elif turn.outcome == "failed":
+            conversation.bot_failures += 1
+        await _record_missed(uow, ctx, conversation_id, turn, message_id)
+        if turn.handover is not None:
+            await hand_over(uow, ctx, conversation_id, turn.handover, turn.handover_group_id)
+        await uow.commit()
+        return True
+
+
+async def hand_over(uow: UnitOfWork, ctx: Context, conversation_id: int, reason: str, group_id: int | None) -> None:
+    """Move a bot conversation to the queue of ``group_id`` (routing takes it from there)."""
+    now = ctx.clock.now()
+    values = {
+        "status": "queued",
+        "skill_group_id": group_id,
+        "handover_reason": reason,
+        "queued_at": now,
+        "updated_at": now,
+    }
+    if await conversation_repo.transition(uow.session, conversation_id, ("bot",), values):
+        row = await conversation_repo.get(uow.session, conversation_id)
+        assert row is not None
+        uow.emit(ConversationChanged(ConversationView.of(row), "queued"))

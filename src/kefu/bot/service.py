@@ -1,0 +1,186 @@
+"""The bot as a bus listener: it answers customers' messages in conversations it owns.
+
+Side effects are listeners: the conversation core knows nothing of the bot. Work runs in background
+tasks, one conversation at a time in message order, so a customer's send is acknowledged at once.
+The index is rebuilt (in a worker thread) whenever ``KnowledgeChanged`` arrives, so edits take effect
+without a restart.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+from kefu.bot import actions
+from kefu.bot.entries import all_entries
+from kefu.bot.index import BotIndex
+from kefu.bot.intents import is_english
+from kefu.bot.policy import BotSettings, Policy, State
+from kefu.bot.sentiment import analyze
+from kefu.context import Context
+from kefu.errors import Conflict, InvalidInput, NotFound
+from kefu.events import Event, KnowledgeChanged, MessageCreated
+from kefu.security.access import load_visible
+from kefu.security.principals import CustomerPrincipal
+from kefu.storage.repositories import bot as bot_repo
+from kefu.storage.repositories import conversations as conversation_repo
+from kefu.storage.repositories import customers as customer_repo
+from kefu.storage.repositories import messages as message_repo
+from kefu.storage.tables import BotFeedback
+
+log = logging.getLogger(__name__)
+
+
+def bot_settings(ctx: Context) -> BotSettings:
+    """The bot's thresholds and triggers from the node's settings."""
+    s = ctx.settings
+    return BotSettings(
+        answer_threshold=s.bot_answer_threshold,
+        clarify_threshold=s.bot_clarify_threshold,
+        handover_on_request=s.bot_handover_on_request,
+        handover_on_negative=s.bot_handover_on_negative,
+        handover_on_vip=s.bot_handover_on_vip,
+        handover_on_sensitive=s.bot_handover_on_sensitive,
+        max_failures=s.bot_max_failures,
+    )
+
+
+def anger_detector(threshold: float) -> Callable[[str], bool]:
+    """Hand over on anger or complaint, not on a customer merely describing a problem.
+
+    The sentiment scorer's own cut-off separates negative from positive reviews; a customer-service
+    message is nearly always "negative" in that sense ("东西坏了"), so hand-over needs a stronger signal:
+    the raw lexicon score at or above ``threshold`` ("垃圾客服", "骗子", "我要投诉", "worst service").
+    """
+    return lambda text: analyze(text).raw >= threshold
+
+
+class BotService:
+    """Owns the index and answers messages; ``drain()`` waits for pending work (tests, shutdown)."""
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self.settings = bot_settings(ctx)
+        self.is_angry = anger_detector(ctx.settings.bot_anger_threshold)
+        self.policy = Policy(BotIndex([], None), self.settings, self.is_angry)
+        self._locks: dict[int, tuple[asyncio.Lock, int]] = {}
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._rebuild_lock = asyncio.Lock()
+
+    async def start(self) -> Callable[[], None]:
+        """Build the index, answer anything left unanswered before a restart, and start listening."""
+        await self.rebuild()
+        unsubscribe = self.ctx.bus.subscribe(self.on_event)
+        async with self.ctx.uow() as uow:
+            pending = await bot_repo.unanswered_bot_conversations(uow.session)
+        for conversation_id, message_id in pending:
+            self._spawn(self._answer(conversation_id, message_id))
+        return unsubscribe
+
+    def _spawn(self, work: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.create_task(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def drain(self) -> None:
+        """Wait until every scheduled answer and rebuild has finished."""
+        while self._tasks:
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+
+    async def on_event(self, event: Event) -> None:
+        """Bus listener."""
+        if isinstance(event, KnowledgeChanged):
+            self._spawn(self.rebuild())
+        elif isinstance(event, MessageCreated) and event.message.sender_kind == "customer":
+            self._spawn(self._answer(event.conversation_id, event.message.id))
+
+    async def rebuild(self) -> None:
+        """Re-index the active knowledge base and dictionary."""
+        async with self._rebuild_lock:
+            entries = await all_entries(self.ctx)
+            async with self.ctx.uow() as uow:
+                terms = await bot_repo.list_terms(uow.session)
+            words = [t.term for t in terms if t.kind == "word"]
+            groups: dict[str, list[str]] = {}
+            for term in terms:
+                if term.kind == "synonym" and term.canonical:
+                    groups.setdefault(term.canonical, [term.canonical]).append(term.term)
+            now = self.ctx.clock.now()
+            index = await asyncio.to_thread(BotIndex.build, entries, now, words, list(groups.values()))
+            self.policy = Policy(index, self.settings, self.is_angry)
+            log.info("bot index rebuilt: %d active entries", len(index))
+
+    async def _answer(self, conversation_id: int, message_id: int) -> None:
+        lock, users = self._locks.get(conversation_id, (asyncio.Lock(), 0))
+        self._locks[conversation_id] = (lock, users + 1)
+        try:
+            async with lock:
+                await self._answer_locked(conversation_id, message_id)
+        except Exception:
+            log.exception("bot failed to answer message %s", message_id)
+        finally:
+            lock, users = self._locks[conversation_id]
+            if users <= 1:
+                del self._locks[conversation_id]
+            else:
+                self._locks[conversation_id] = (lock, users - 1)
+
+    async def _answer_locked(self, conversation_id: int, message_id: int) -> None:
+        async with self.ctx.uow() as uow:
+            conversation = await conversation_repo.get(uow.session, conversation_id)
+            message = await message_repo.get_message(uow.session, message_id)
+            if conversation is None or message is None or conversation.status != "bot":
+                return
+            if message.seq != conversation.last_seq:
+                return  # Already answered (a newer message follows it).
+            customer = await customer_repo.get_customer(uow.session, conversation.customer_id)
+            recent = await bot_repo.recent_customer_texts(uow.session, conversation_id, message.seq)
+            state = State(conversation.bot_failures, bool(customer and customer.is_vip), tuple(recent))
+            pick = _pick_of(message.meta)
+            text = message.text
+        if not text.strip() and pick is None:
+            return  # An attachment alone: leave it for a person to look at.
+        turn = self.policy.respond(text, state, pick=pick)
+        await actions.apply_turn(self.ctx, conversation_id, turn, message_id)
+
+    async def feedback(self, customer: CustomerPrincipal, conversation_id: int, message_id: int, helpful: bool) -> None:
+        """Record 有帮助/没帮助 on a bot answer; 没帮助 offers the next best answers or a person."""
+        async with self.ctx.uow() as uow:
+            conversation = await load_visible(uow.session, customer, conversation_id)
+            message = await message_repo.get_message(uow.session, message_id)
+            if message is None or message.conversation_id != conversation_id:
+                raise NotFound("message not found", code="message_not_found")
+            meta = _meta(message.meta)
+            if message.sender_kind != "bot" or meta.get("kind") != "answer":
+                raise InvalidInput("feedback is for the bot's answers", code="not_an_answer")
+            row = BotFeedback(
+                conversation_id=conversation_id,
+                message_id=message_id,
+                entry_id=meta.get("entry_id") if self.policy.index.entry(int(meta.get("entry_id", 0))) else None,
+                helpful=helpful,
+                created_at=self.ctx.clock.now(),
+            )
+            if not await bot_repo.add_feedback(uow.session, row):
+                raise Conflict("feedback already given for this answer", code="feedback_exists")
+            await uow.commit()
+            state = State(conversation.bot_failures, False, ())
+            in_bot = conversation.status == "bot"
+        if not helpful and in_bot:
+            turn = self.policy.unhelpful(meta, state, is_english(str(meta.get("query", ""))))
+            await actions.apply_turn(self.ctx, conversation_id, turn, message_id)
+
+
+def _meta(raw: str | None) -> dict[str, Any]:
+    try:
+        value = json.loads(raw) if raw else {}
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def _pick_of(raw: str | None) -> int | None:
+    pick = _meta(raw).get("pick")
+    return pick if isinstance(pick, int) else None

@@ -1,0 +1,170 @@
+"""The bot end to end through the real app and database, with the demo knowledge base."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from kefu.app import create_app
+from kefu.config import Settings
+from tests.conftest import _persona, login, new_visitor
+from tests.support import ADMIN, AGENT1, TickingClock, seed
+
+
+@pytest.fixture
+def bot_app(settings: Settings, clock: TickingClock) -> Iterator[TestClient]:
+    bot_settings = settings.model_copy(update={"bot_enabled": True})
+    seed(bot_settings)
+    with TestClient(create_app(bot_settings, clock=clock)) as runner:
+        yield runner
+
+
+def _drain(app: TestClient) -> None:
+    app.portal.call(app.app.state.bot.drain)  # type: ignore[union-attr]
+
+
+def _ask(app: TestClient, customer: TestClient, conv: int, text: str, **extra: Any) -> list[dict[str, Any]]:
+    """Send a customer message and return the bot's replies to it."""
+    sent = customer.post(f"/api/v1/conversations/{conv}/messages", json={"text": text, **extra})
+    assert sent.status_code == 200, sent.text
+    _drain(app)
+    after = sent.json()["message"]["seq"]
+    messages = customer.get(f"/api/v1/conversations/{conv}/messages", params={"after_seq": after}).json()["messages"]
+    return [m for m in messages if m["sender_kind"] == "bot"]
+
+
+def _start(app: TestClient, name: str = "张三") -> tuple[TestClient, int]:
+    customer = new_visitor(app, name)
+    conv = customer.post("/api/v1/visitor/conversations").json()["conversation"]
+    assert conv["status"] == "bot"
+    return customer, int(conv["id"])
+
+
+def test_paraphrased_question_is_answered_from_the_knowledge_base(bot_app: TestClient) -> None:
+    customer, conv = _start(bot_app)
+    (reply,) = _ask(bot_app, customer, conv, "密码想不起来了怎么办")
+    assert reply["meta"]["kind"] == "answer"
+    assert reply["meta"]["question"] == "忘记密码怎么办"
+    assert "忘记密码" in reply["text"]
+    status = customer.get(f"/api/v1/conversations/{conv}").json()["conversation"]["status"]
+    assert status == "bot"
+
+
+def test_english_question_is_answered(bot_app: TestClient) -> None:
+    customer, conv = _start(bot_app)
+    (reply,) = _ask(bot_app, customer, conv, "forgot my password")
+    assert reply["meta"]["question"] == "忘记密码怎么办"
+
+
+def test_vague_question_gets_suggestions_and_a_click_answers(bot_app: TestClient) -> None:
+    customer, conv = _start(bot_app)
+    (reply,) = _ask(bot_app, customer, conv, "游戏好卡")
+    assert reply["meta"]["kind"] == "clarify"
+    suggestions = reply["meta"]["suggestions"]
+    assert 2 <= len(suggestions) <= 3
+    choice = suggestions[1]
+    (answer,) = _ask(bot_app, customer, conv, choice["question"], pick_entry_id=choice["entry_id"])
+    assert answer["meta"]["entry_id"] == choice["entry_id"]
+
+
+def test_asking_for_a_person_queues_the_conversation_with_the_reason(bot_app: TestClient) -> None:
+    customer, conv = _start(bot_app)
+    _ask(bot_app, customer, conv, "密码想不起来了怎么办")
+    replies = _ask(bot_app, customer, conv, "转人工")
+    assert replies[-1]["meta"]["kind"] == "handover"
+    agent = _persona(bot_app)
+    login(agent, AGENT1)
+    found = agent.get(f"/api/v1/conversations/{conv}").json()["conversation"]
+    assert found["status"] in ("queued", "assigned")
+    assert found["handover_reason"] == "customer_request"
+    assert found["skill_group_name"] == "账号安全"
+    texts = [m["text"] for m in agent.get(f"/api/v1/conversations/{conv}/messages").json()["messages"]]
+    assert any("忘记密码" in t for t in texts)  # the agent sees what the bot said
+
+
+def test_money_matters_are_answered_then_handed_over(bot_app: TestClient) -> None:
+    customer, conv = _start(bot_app)
+    replies = _ask(bot_app, customer, conv, "我的账号被人盗了")
+    assert [r["meta"]["kind"] for r in replies] == ["answer", "handover"]
+    found = customer.get(f"/api/v1/conversations/{conv}").json()["conversation"]
+    assert found["handover_reason"] == "sensitive_topic"
+
+
+def test_unknown_question_is_declined_and_recorded(bot_app: TestClient) -> None:
+    customer, conv = _start(bot_app)
+    (reply,) = _ask(bot_app, customer, conv, "量子力学的薛定谔方程怎么解")
+    assert reply["meta"]["kind"] == "decline"
+    admin = _persona(bot_app)
+    login(admin, ADMIN)
+    missed = admin.get("/api/v1/bot/missed").json()["missed"]
+    assert [m["text"] for m in missed] == ["量子力学的薛定谔方程怎么解"]
+    replies = _ask(bot_app, customer, conv, "黑洞的霍金辐射是什么原理")
+    assert replies[-1]["meta"]["kind"] == "handover"
+    assert customer.get(f"/api/v1/conversations/{conv}").json()["conversation"]["status"] != "bot"
+
+
+def test_feedback_on_answers(bot_app: TestClient) -> None:
+    customer, conv = _start(bot_app)
+    (answer,) = _ask(bot_app, customer, conv, "会员多少钱")
+    url = f"/api/v1/conversations/{conv}/feedback"
+    assert customer.post(url, json={"message_id": answer["id"], "helpful": True}).status_code == 200
+    again = customer.post(url, json={"message_id": answer["id"], "helpful": False})
+    assert again.status_code == 409
+    (second,) = _ask(bot_app, customer, conv, "怎么开发票")
+    assert customer.post(url, json={"message_id": second["id"], "helpful": False}).status_code == 200
+    _drain(bot_app)
+    last = customer.get(f"/api/v1/conversations/{conv}/messages", params={"limit": 1}).json()["messages"][0]
+    assert last["sender_kind"] == "bot"
+    assert last["meta"]["kind"] in ("clarify", "handover")
+    other = new_visitor(bot_app)
+    assert other.post(url, json={"message_id": second["id"], "helpful": False}).status_code == 404
+
+
+def test_knowledge_edits_take_effect_at_once(bot_app: TestClient) -> None:
+    admin = _persona(bot_app)
+    login(admin, ADMIN)
+    entry = {
+        "question": "星海传说新赛季什么时候开始",
+        "similar": ["新赛季开服时间", "S5赛季几号开"],
+        "answer": "新赛季将于 3 月 15 日 10:00 开启。",
+        "category": "游戏",
+    }
+    created = admin.post("/api/v1/kb/entries", json=entry)
+    assert created.status_code == 200, created.text
+    _drain(bot_app)
+    customer, conv = _start(bot_app)
+    (reply,) = _ask(bot_app, customer, conv, "新赛季几号开服")
+    assert reply["meta"]["entry_id"] == created.json()["entry"]["id"]
+    entry_id = created.json()["entry"]["id"]
+    assert admin.post(f"/api/v1/kb/entries/{entry_id}/enabled", json={"enabled": False}).status_code == 200
+    _drain(bot_app)
+    (reply,) = _ask(bot_app, customer, conv, "新赛季几号开服")
+    assert reply["meta"].get("entry_id") != entry_id
+
+
+def test_agents_cannot_edit_and_bad_entries_are_refused(bot_app: TestClient) -> None:
+    agent = _persona(bot_app)
+    login(agent, AGENT1)
+    assert agent.post("/api/v1/kb/entries", json={"question": "q", "answer": "a"}).status_code == 403
+    assert agent.get("/api/v1/kb/entries", params={"q": "密码"}).json()["total"] >= 1
+    admin = _persona(bot_app)
+    login(admin, ADMIN)
+    bad = admin.post("/api/v1/kb/entries", json={"question": " ", "answer": "a"})
+    assert bad.status_code == 422
+    assert bad.json()["error"]["code"] == "bad_entry"
+    assert (
+        admin.post("/api/v1/kb/entries", json={"question": "q", "answer": "a", "group": "没有这个组"}).status_code
+        == 422
+    )
+    assert admin.put("/api/v1/kb/entries/999999", json={"question": "q", "answer": "a"}).status_code == 404
+
+
+def test_small_talk(bot_app: TestClient) -> None:
+    customer, conv = _start(bot_app)
+    (reply,) = _ask(bot_app, customer, conv, "你好")
+    assert reply["meta"]["kind"] == "smalltalk"
+    (reply,) = _ask(bot_app, customer, conv, "谢谢")
+    assert "不客气" in reply["text"]
