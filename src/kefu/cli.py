@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import getpass
+import json
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -170,3 +172,39 @@ def kb_export(
         typer.echo(f"error: {exc.message}", err=True)
         raise typer.Exit(2) from None
     typer.echo(f"exported {count} entries to {file}")
+
+
+@app.command("eval")
+def eval_command(
+    kb: Annotated[Path, typer.Option("--kb", help="Knowledge base: JSONL lines {id, answer, questions[]}")],
+    queries: Annotated[Path, typer.Option("--queries", help="Queries: JSONL lines {query, expected[ids]}")],
+    limit: Annotated[int | None, typer.Option(help="Only the first N queries")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the figures as one JSON object")] = False,
+) -> None:
+    """Rank every query against the knowledge base: P@1, MRR@10, Recall@5, decisions and latency."""
+    from kefu.bot import evaluation  # noqa: PLC0415  (numpy-heavy; only this command needs it)
+
+    with typer.progressbar(length=1, label="ranking", file=sys.stderr) as bar:
+        state = {"done": 0}
+
+        def progress(done: int, total: int) -> None:
+            bar.length = total
+            bar.update(done - state["done"])
+            state["done"] = done
+
+        try:
+            report = evaluation.evaluate(kb, queries, limit=limit, progress=progress)
+        except (OSError, ValueError, KefuError) as exc:
+            typer.echo(f"error: {exc}", err=True)
+            raise typer.Exit(2) from None
+    figures = report.as_dict()
+    if as_json:
+        typer.echo(json.dumps(figures, ensure_ascii=False))
+        return
+    typer.echo(f"entries {report.entries}, queries {report.queries}, index build {report.build_seconds:.1f}s")
+    typer.echo(f"P@1 {report.p_at_1:.3f}   MRR@10 {report.mrr_at_10:.3f}   Recall@5 {report.recall_at_5:.3f}")
+    typer.echo(
+        f"answer {report.answer_share:.1%} (precision {report.answer_precision:.1%})   "
+        f"clarify {report.clarify_share:.1%}   decline {report.decline_share:.1%}"
+    )
+    typer.echo(f"latency per query: p50 {report.latency_p50_ms:.2f} ms   p99 {report.latency_p99_ms:.2f} ms")

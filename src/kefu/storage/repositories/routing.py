@@ -148,6 +148,7 @@ async def agents(
                 .group_by(Conversation.assignee_id)
             )
         ).all()
+        if aid is not None
     }
     groups_of: dict[int, list[tuple[int, int]]] = {}
     for uid, gid, default_capacity in memberships:
