@@ -37,6 +37,7 @@ ZH_STOPCHARS = frozenset("的了着吗呢吧啊呀哦么嘛啦之其与及和或
 
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _WORDLIKE = re.compile(r"\w")
+_SEP, _CJK_WORD, _CJK_STOP, _LATIN_WORD, _LATIN_STOP, _OTHER_WORD = range(6)
 _LATIN = re.compile(r"[a-z0-9]")
 
 
@@ -69,6 +70,7 @@ class Tokenizer:
         self._stemming = stemming
         self._search_mode = search_mode
         self._canonical: dict[str, str] = {}
+        self._token_info: dict[str, tuple[int, str]] = {}
         for word in user_words:
             self.add_word(word)
         for group in synonyms:
@@ -80,6 +82,7 @@ class Tokenizer:
         word = normalize(word, strip_punct=True).replace(" ", "")
         if word:
             self._jieba.add_word(word, None, None)
+            self._token_info.clear()
 
     def add_synonyms(self, group: Sequence[str]) -> None:
         """Map every word of ``group`` to its first element, the canonical form."""
@@ -91,6 +94,7 @@ class Tokenizer:
         for form in forms:
             self.add_word(form)
             self._canonical[form] = canonical
+        self._token_info.clear()
 
     def canonical(self, word: str) -> str:
         """The canonical synonym of ``word`` (itself when it has none)."""
@@ -109,35 +113,51 @@ class Tokenizer:
         """
         return self.analyze(text)[1]
 
+    def _classify(self, token: str) -> tuple[int, str]:
+        """``(kind, form)`` of a segmented token; kinds are the ``_SEP``.. constants."""
+        info = self._token_info.get(token)
+        if info is None:
+            word = self._canonical.get(token, token)
+            if not _WORDLIKE.match(token):
+                info = (_SEP, token)
+            elif _CJK.match(word):
+                info = (_CJK_STOP if word in self._stop else _CJK_WORD, word)
+            elif token in self._stop:
+                info = (_LATIN_STOP, token)
+            elif token not in self._canonical and word.isascii():
+                info = (_LATIN_WORD, stem(word) if self._stemming else word)
+            else:
+                info = (_OTHER_WORD, word)
+            if len(self._token_info) < 500_000:
+                self._token_info[token] = info
+        return info
+
     def analyze(self, text: str) -> tuple[list[str], list[str]]:
         """``(words, ngrams)`` of ``text`` from one normalisation and one segmentation."""
         words: list[str] = []
         runs: list[str] = []
         latin: list[str] = []
         current: list[str] = []
-        stop, canonical, stemming = self._stop, self._canonical, self._stemming
+        classify = self._classify
         cut = self._jieba.cut_for_search if self._search_mode else self._jieba.cut
         for token in cut(normalize(text), True):
-            if not _WORDLIKE.match(token):
+            kind, word = classify(token)
+            if kind == _CJK_WORD:
+                current.append(word)
+                words.append(word)
+            elif kind == _CJK_STOP:
+                current.append(word)
+            elif kind == _LATIN_STOP:
+                continue
+            else:
                 if current:
                     runs.append("".join(current))
                     current = []
-                continue
-            word = canonical.get(token, token)
-            if _CJK.match(word):
-                current.append(word)
-                if word not in stop:
+                if kind == _LATIN_WORD:
+                    latin.append(word)
                     words.append(word)
-                continue
-            if token in stop:
-                continue
-            if current:
-                runs.append("".join(current))
-                current = []
-            if token not in canonical and word.isascii():
-                word = stem(word) if stemming else word
-                latin.append(word)
-            words.append(word)
+                elif kind == _OTHER_WORD:
+                    words.append(word)
         if current:
             runs.append("".join(current))
         if not words:  # nothing but stopwords and punctuation: no evidence at all
