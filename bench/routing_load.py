@@ -4,7 +4,7 @@ Prints progress, then assignments per second and the time from hand-over (the co
 ``queued``, event published after commit) to assignment (the ``assigned`` event), and ends with one
 JSON line ``{"bench": "routing", ...}``.
 
-    python bench/routing_load.py [--conversations 2000] [--agents 50] [--groups 5] [--concurrency 20]
+    python bench/routing_load.py [--conversations 2000] [--agents 50] [--groups 5] [--concurrency 10]
                                  [--database-url postgresql://...]   (default: SQLite in a temp folder)
 """
 
@@ -181,7 +181,7 @@ def main() -> None:
     parser.add_argument("--conversations", type=int, default=2000)
     parser.add_argument("--agents", type=int, default=50)
     parser.add_argument("--groups", type=int, default=5)
-    parser.add_argument("--concurrency", type=int, default=20)
+    parser.add_argument("--concurrency", type=int, default=10)
     parser.add_argument("--database-url", default="")
     args = parser.parse_args()
     print(json.dumps(asyncio.run(run(args)), ensure_ascii=False))
