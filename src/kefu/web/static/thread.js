@@ -294,7 +294,7 @@ function thumb(down) {
   return svg;
 }
 
-const URL_RE = /https?:\/\/[^\s<>"'\u3000-\u303f\uff01-\uff0f\uff1a-\uff20]+/g;
+const URL_RE = /https?:\/\/[^\s<>"'\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]+/g;
 
 /**
  * Text and links for ``text``: http(s) URLs become <a> elements (text set as text, never HTML);
