@@ -114,6 +114,7 @@ async def run(args: argparse.Namespace) -> dict[str, object]:
             settings = Settings(data_dir=Path(tmp), bot_enabled=False)
         engine_name = "postgresql" if not settings.is_sqlite else "sqlite"
         async with open_context(settings) as ctx:
+            stop = await runtime.start(ctx)
             capacity = -(-args.conversations // args.agents)  # room for everyone: measures the router
             group_ids = await _setup(ctx, args.groups, args.agents, capacity)
             ids = await _conversations(ctx, args.conversations)
@@ -133,7 +134,6 @@ async def run(args: argparse.Namespace) -> dict[str, object]:
                         all_assigned.set()
 
             ctx.bus.subscribe(record)
-            stop = await runtime.start(ctx)
             queue: asyncio.Queue[int] = asyncio.Queue()
             for cid in ids:
                 queue.put_nowait(cid)

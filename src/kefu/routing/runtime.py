@@ -14,7 +14,7 @@ from collections.abc import Awaitable, Callable
 from kefu.bus.base import Listener
 from kefu.context import Context
 from kefu.events import ConversationChanged, Event, PresenceChanged
-from kefu.routing import assignment, leave, timers
+from kefu.routing import assignment, leave, presence, timers
 from kefu.routing import queue as queue_mod
 from kefu.storage.repositories import routing as routing_repo
 
@@ -57,6 +57,7 @@ async def _on_presence(ctx: Context, event: PresenceChanged) -> None:
 
 async def start(ctx: Context) -> Callable[[], Awaitable[None]]:
     """Subscribe the listener and start the timers; returns the async function that stops both."""
+    await presence.reset_connections(ctx)  # no socket of this node survived its restart
     unsubscribe = ctx.bus.subscribe(listener(ctx))
     stop_timers = timers.start(ctx)
 

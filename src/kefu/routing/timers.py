@@ -145,11 +145,12 @@ async def _idle(ctx: Context, report: TickReport) -> None:
 
 
 def start(ctx: Context) -> Callable[[], Awaitable[None]]:
-    """Run :func:`tick` every ``routing_tick_seconds`` in the background; returns the async stopper."""
+    """Run :func:`tick` every ``routing_tick_seconds`` in the background; returns the async stopper.
+
+    Call :func:`kefu.routing.presence.reset_connections` first on a node that starts (see ``runtime``)."""
     interval = ctx.settings.routing_tick_seconds
 
     async def loop() -> None:
-        await presence.reset_connections(ctx)
         while True:
             try:
                 await tick(ctx)
