@@ -90,6 +90,8 @@ def test_transfer_and_reassign_over_http(app, agent1, agent2, admin):
     assert [n["note"] for n in notes] == ["支付问题，请跟进"]
     texts = [m["text"] for m in customer.get(f"/api/v1/conversations/{conv}/messages").json()["messages"]]
     assert texts[-1] == "已为您转接至客服 小李，请稍候。"
+    listed = {a["display_name"]: a for a in agent1.get("/api/v1/routing/agents").json()["agents"]}
+    assert (listed["小李"]["status"], listed["小李"]["load"], listed["小李"]["available"]) == ("online", 1, True)
     assert agent2.post(f"/api/v1/routing/conversations/{conv}/reassign", json={"agent_id": 1}).status_code == 403
     back = admin.post(f"/api/v1/routing/conversations/{conv}/reassign", json={"agent_id": _user_id(agent1)})
     assert back.json()["conversation"]["assignee_name"] == "小王"

@@ -101,3 +101,23 @@ async def overview(ctx: Context, principal: Principal) -> dict[str, Any]:
             for a in agents
         ],
     }
+
+
+async def agents(ctx: Context, principal: Principal) -> list[dict[str, Any]]:
+    """Every agent with presence and load, for choosing whom to transfer to (any signed-in user)."""
+    require_agent(principal)
+    async with ctx.uow() as uow:
+        rows = await routing_repo.agents(uow.session)
+    return [
+        {
+            "user_id": a.user_id,
+            "display_name": a.display_name,
+            "role": a.role,
+            "status": a.status,
+            "capacity": a.capacity,
+            "load": a.load,
+            "group_ids": list(a.group_ids),
+            "available": a.status == "online" and a.load < a.capacity,
+        }
+        for a in rows
+    ]

@@ -92,6 +92,12 @@ async def put_presence(body: PresenceIn, agent: AgentDep, ctx: CtxDep) -> dict[s
     return {"presence": view.to_dict()}
 
 
+@router.get("/agents")
+async def list_agents(agent: AgentDep, ctx: CtxDep) -> dict[str, Any]:
+    """Agents with presence, load and groups (``available``: online with room), e.g. for a transfer dialog."""
+    return {"agents": await supervisor.agents(ctx, agent)}
+
+
 @router.get("/queues")
 async def get_queues(agent: AgentDep, ctx: CtxDep) -> dict[str, Any]:
     """Waiting conversations of the caller's groups (supervisors: all), by priority then waiting time."""
