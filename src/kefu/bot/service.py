@@ -93,7 +93,9 @@ class BotService:
     async def on_event(self, event: Event) -> None:
         """Bus listener."""
         if isinstance(event, KnowledgeChanged):
-            self._spawn(self.rebuild())
+            # Awaited, so the admin's save returns once the bot answers with the change (the build runs
+            # in a worker thread; the event loop keeps serving others meanwhile).
+            await self.rebuild()
         elif isinstance(event, MessageCreated) and event.message.sender_kind == "customer":
             self._spawn(self._answer(event.conversation_id, event.message.id))
 
