@@ -40,7 +40,5 @@ def test_migrate_and_user_add(tmp_path: Path, monkeypatch) -> None:
     short = runner.invoke(app, ["user", "add", "bob", "--password", "short", "--data-dir", data])
     assert short.exit_code == 2
     assert "at least 8" in short.output
-    role = runner.invoke(
-        app, ["user", "add", "eve", "--role", "root", "--password", "long-enough", "--data-dir", data]
-    )
+    role = runner.invoke(app, ["user", "add", "eve", "--role", "root", "--password", "long-enough", "--data-dir", data])
     assert role.exit_code == 2

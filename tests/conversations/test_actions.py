@@ -46,9 +46,7 @@ async def test_messages_are_numbered_in_order(ctx: Context) -> None:
 async def test_concurrent_sends_get_distinct_consecutive_seqs(ctx: Context) -> None:
     customer = await _customer(ctx)
     conv = await actions.open_conversation(ctx, customer)
-    results = await asyncio.gather(
-        *(actions.send_message(ctx, customer, conv.id, f"m{i}") for i in range(15))
-    )
+    results = await asyncio.gather(*(actions.send_message(ctx, customer, conv.id, f"m{i}") for i in range(15)))
     assert sorted(view.seq for view, _ in results) == list(range(1, 16))
 
 

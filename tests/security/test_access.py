@@ -72,9 +72,7 @@ def test_agent_sees_waiting_in_own_groups_and_own_assigned_only(app, customer, a
     _set_group(app, conv, 2)  # 支付售后: agent2's group, not agent1's
     assert agent1.get(f"/api/v1/conversations/{conv}").status_code == 404
     assert agent1.post(f"/api/v1/conversations/{conv}/take").status_code == 404
-    assert [c["id"] for c in agent2.get("/api/v1/conversations?view=waiting").json()["conversations"]] == [
-        conv
-    ]
+    assert [c["id"] for c in agent2.get("/api/v1/conversations?view=waiting").json()["conversations"]] == [conv]
     assert agent1.get("/api/v1/conversations?view=waiting").json()["conversations"] == []
     assert agent2.post(f"/api/v1/conversations/{conv}/take").status_code == 200
     assert admin.get(f"/api/v1/conversations/{conv}/messages").status_code == 200

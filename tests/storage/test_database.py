@@ -56,9 +56,7 @@ def test_restart_keeps_every_accepted_message(seeded_settings: Settings) -> None
     with live_server(seeded_settings) as server:
         visitor = httpx.post(f"{server.url}/api/v1/visitor/session", json={"name": "持久"}).json()
         headers = {"Authorization": f"Bearer {visitor['token']}"}
-        conv = httpx.post(f"{server.url}/api/v1/visitor/conversations", headers=headers).json()[
-            "conversation"
-        ]
+        conv = httpx.post(f"{server.url}/api/v1/visitor/conversations", headers=headers).json()["conversation"]
         for i in range(5):
             r = httpx.post(
                 f"{server.url}/api/v1/conversations/{conv['id']}/messages",

@@ -60,9 +60,7 @@ def test_too_long_message(customer):
     assert _count(customer, conv) == 0
 
 
-@pytest.mark.parametrize(
-    "path", ["/api/v1/conversations/999999/messages", "/api/v1/conversations/abc/messages"]
-)
+@pytest.mark.parametrize("path", ["/api/v1/conversations/999999/messages", "/api/v1/conversations/abc/messages"])
 def test_unknown_conversation_ids(customer, path):
     r = customer.post(path, json={"text": "你好"})
     assert r.status_code in (404, 422)
@@ -71,12 +69,8 @@ def test_unknown_conversation_ids(customer, path):
 
 def test_resend_returns_the_original(customer):
     conv = _conv(customer)
-    first = customer.post(
-        f"/api/v1/conversations/{conv}/messages", json={"text": "一次", "client_msg_id": "k1"}
-    )
-    again = customer.post(
-        f"/api/v1/conversations/{conv}/messages", json={"text": "一次", "client_msg_id": "k1"}
-    )
+    first = customer.post(f"/api/v1/conversations/{conv}/messages", json={"text": "一次", "client_msg_id": "k1"})
+    again = customer.post(f"/api/v1/conversations/{conv}/messages", json={"text": "一次", "client_msg_id": "k1"})
     assert first.json()["duplicate"] is False
     assert again.json()["duplicate"] is True
     assert again.json()["message"] == first.json()["message"]
@@ -168,9 +162,7 @@ def test_upload_to_foreign_conversation_stores_nothing(app, customer):
     from tests.conftest import new_visitor
 
     other = _conv(new_visitor(app))
-    r = customer.post(
-        f"/api/v1/conversations/{other}/attachments", files={"file": ("a.png", tiny_png(), "image/png")}
-    )
+    r = customer.post(f"/api/v1/conversations/{other}/attachments", files={"file": ("a.png", tiny_png(), "image/png")})
     assert r.status_code == 404
     assert [p for p in app.app.state.ctx.settings.attachments_dir.rglob("*") if p.is_file()] == []
 

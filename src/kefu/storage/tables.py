@@ -90,9 +90,7 @@ class UserSkillGroup(Base):
 
     __tablename__ = "user_skill_groups"
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
-    skill_group_id: Mapped[int] = mapped_column(
-        ForeignKey("skill_groups.id", ondelete="CASCADE"), primary_key=True
-    )
+    skill_group_id: Mapped[int] = mapped_column(ForeignKey("skill_groups.id", ondelete="CASCADE"), primary_key=True)
     level: Mapped[int] = mapped_column(Integer, default=1)
 
 
@@ -239,9 +237,7 @@ class BotFeedback(Base):
     id: Mapped[int] = mapped_column(ID, primary_key=True)
     conversation_id: Mapped[int] = mapped_column(ForeignKey("conversations.id"), index=True)
     message_id: Mapped[int] = mapped_column(ForeignKey("messages.id"), unique=True)
-    entry_id: Mapped[int | None] = mapped_column(
-        ForeignKey("kb_entries.id", ondelete="SET NULL"), nullable=True
-    )
+    entry_id: Mapped[int | None] = mapped_column(ForeignKey("kb_entries.id", ondelete="SET NULL"), nullable=True)
     helpful: Mapped[bool] = mapped_column(Boolean)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
@@ -255,9 +251,7 @@ class MissedQuestion(Base):
     message_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id"), nullable=True)
     text: Mapped[str] = mapped_column(Text)
     reason: Mapped[str] = mapped_column(String(32))
-    best_entry_id: Mapped[int | None] = mapped_column(
-        ForeignKey("kb_entries.id", ondelete="SET NULL"), nullable=True
-    )
+    best_entry_id: Mapped[int | None] = mapped_column(ForeignKey("kb_entries.id", ondelete="SET NULL"), nullable=True)
     best_confidence: Mapped[float | None] = mapped_column(Float, nullable=True)
     resolved: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)

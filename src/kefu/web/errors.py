@@ -25,8 +25,7 @@ def install_error_handlers(app: FastAPI) -> None:
     async def on_validation(_request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, RequestValidationError)
         details = [
-            {"loc": [str(part) for part in err.get("loc", ())], "msg": str(err.get("msg", ""))}
-            for err in exc.errors()
+            {"loc": [str(part) for part in err.get("loc", ())], "msg": str(err.get("msg", ""))} for err in exc.errors()
         ]
         body = error_body("invalid_request", "the request is malformed or incomplete", details=details)
         return JSONResponse(body, status_code=422)
@@ -34,9 +33,7 @@ def install_error_handlers(app: FastAPI) -> None:
     async def on_http(_request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, StarletteHTTPException)
         code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
-        return JSONResponse(
-            error_body(code, str(exc.detail)), status_code=exc.status_code, headers=exc.headers
-        )
+        return JSONResponse(error_body(code, str(exc.detail)), status_code=exc.status_code, headers=exc.headers)
 
     app.add_exception_handler(KefuError, on_kefu_error)
     app.add_exception_handler(RequestValidationError, on_validation)

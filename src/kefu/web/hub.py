@@ -194,9 +194,7 @@ class Hub:
             return
         await self._catch_up(connection, message.conversation_id, last, announce=False)
 
-    async def _catch_up(
-        self, connection: Connection, conversation_id: int, after_seq: int, *, announce: bool
-    ) -> None:
+    async def _catch_up(self, connection: Connection, conversation_id: int, after_seq: int, *, announce: bool) -> None:
         last = after_seq
         while True:
             async with self.ctx.uow() as uow:

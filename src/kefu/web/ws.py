@@ -185,9 +185,7 @@ async def handle_frame(ctx: Context, connection: Connection, raw: str) -> Frame 
     except ValidationError as exc:
         return _error("bad_frame", exc.errors()[0]["msg"], client_msg_id=client_msg_id)
     except KefuError as exc:
-        return _error(
-            exc.code, exc.message, client_msg_id=client_msg_id, conversation_id=data.get("conversation_id")
-        )
+        return _error(exc.code, exc.message, client_msg_id=client_msg_id, conversation_id=data.get("conversation_id"))
 
 
 async def _dispatch(ctx: Context, connection: Connection, frame: _Frame) -> Frame | None:

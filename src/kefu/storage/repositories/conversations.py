@@ -33,9 +33,7 @@ async def get(session: AsyncSession, conversation_id: int) -> Conversation | Non
 async def get_for_update(session: AsyncSession, conversation_id: int) -> Conversation | None:
     """The conversation, row-locked until commit on engines that lock rows (SQLite locks the file)."""
     query = select(Conversation).where(Conversation.id == conversation_id).with_for_update(of=Conversation)
-    return (
-        (await session.execute(query.execution_options(populate_existing=True))).unique().scalar_one_or_none()
-    )
+    return (await session.execute(query.execution_options(populate_existing=True))).unique().scalar_one_or_none()
 
 
 async def lock_customer(session: AsyncSession, customer_id: int) -> None:
@@ -144,8 +142,6 @@ async def list_conversations(
             or_(Conversation.skill_group_id.is_(None), Conversation.skill_group_id.in_(list(group_ids))),
         )
         query = query.where(or_(Conversation.assignee_id == agent_id, waiting_for_group))
-    query = query.order_by(func.coalesce(Conversation.last_message_at, Conversation.created_at).desc()).limit(
-        limit
-    )
+    query = query.order_by(func.coalesce(Conversation.last_message_at, Conversation.created_at).desc()).limit(limit)
     rows = (await session.execute(query)).unique().all()
     return [ListedConversation(row[0], int(row[1] or 0), row[2] or "") for row in rows]

@@ -10,19 +10,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from kefu.storage.tables import Attachment, Message
 
 
-async def find_by_client_msg_id(
-    session: AsyncSession, conversation_id: int, client_msg_id: str
-) -> Message | None:
+async def find_by_client_msg_id(session: AsyncSession, conversation_id: int, client_msg_id: str) -> Message | None:
     """The message a client already sent with this id, if any."""
-    query = select(Message).where(
-        Message.conversation_id == conversation_id, Message.client_msg_id == client_msg_id
-    )
+    query = select(Message).where(Message.conversation_id == conversation_id, Message.client_msg_id == client_msg_id)
     return (await session.execute(query)).unique().scalar_one_or_none()
 
 
-async def list_after(
-    session: AsyncSession, conversation_id: int, after_seq: int, limit: int
-) -> Sequence[Message]:
+async def list_after(session: AsyncSession, conversation_id: int, after_seq: int, limit: int) -> Sequence[Message]:
     """Up to ``limit`` messages with ``seq > after_seq``, oldest first."""
     query = (
         select(Message)
@@ -33,9 +27,7 @@ async def list_after(
     return (await session.execute(query)).unique().scalars().all()
 
 
-async def list_before(
-    session: AsyncSession, conversation_id: int, before_seq: int, limit: int
-) -> Sequence[Message]:
+async def list_before(session: AsyncSession, conversation_id: int, before_seq: int, limit: int) -> Sequence[Message]:
     """The ``limit`` messages just before ``before_seq``, returned oldest first."""
     query = (
         select(Message)

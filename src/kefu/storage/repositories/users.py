@@ -62,6 +62,4 @@ async def delete_expired_sessions(session: AsyncSession, now: datetime) -> None:
 
 async def get_organisation(session: AsyncSession) -> Organisation | None:
     """The installation's organisation row, if set up."""
-    return (
-        await session.execute(select(Organisation).order_by(Organisation.id).limit(1))
-    ).scalar_one_or_none()
+    return (await session.execute(select(Organisation).order_by(Organisation.id).limit(1))).scalar_one_or_none()

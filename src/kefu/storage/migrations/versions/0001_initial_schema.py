@@ -90,12 +90,8 @@ def upgrade() -> None:
         sa.Column("assigned_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("closed_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("last_message_at", sa.DateTime(timezone=True), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["assignee_id"], ["users.id"], name=op.f("fk_conversations_assignee_id_users")
-        ),
-        sa.ForeignKeyConstraint(
-            ["customer_id"], ["customers.id"], name=op.f("fk_conversations_customer_id_customers")
-        ),
+        sa.ForeignKeyConstraint(["assignee_id"], ["users.id"], name=op.f("fk_conversations_assignee_id_users")),
+        sa.ForeignKeyConstraint(["customer_id"], ["customers.id"], name=op.f("fk_conversations_customer_id_customers")),
         sa.ForeignKeyConstraint(
             ["skill_group_id"], ["skill_groups.id"], name=op.f("fk_conversations_skill_group_id_skill_groups")
         ),
@@ -194,9 +190,7 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(
             ["conversation_id"], ["conversations.id"], name=op.f("fk_messages_conversation_id_conversations")
         ),
-        sa.ForeignKeyConstraint(
-            ["sender_user_id"], ["users.id"], name=op.f("fk_messages_sender_user_id_users")
-        ),
+        sa.ForeignKeyConstraint(["sender_user_id"], ["users.id"], name=op.f("fk_messages_sender_user_id_users")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_messages")),
         sa.UniqueConstraint("conversation_id", "client_msg_id", name="uq_messages_conversation_client_msg"),
         sa.UniqueConstraint("conversation_id", "seq", name="uq_messages_conversation_seq"),

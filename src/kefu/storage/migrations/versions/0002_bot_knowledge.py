@@ -44,16 +44,12 @@ def upgrade() -> None:
             name=op.f("fk_bot_feedback_entry_id_kb_entries"),
             ondelete="SET NULL",
         ),
-        sa.ForeignKeyConstraint(
-            ["message_id"], ["messages.id"], name=op.f("fk_bot_feedback_message_id_messages")
-        ),
+        sa.ForeignKeyConstraint(["message_id"], ["messages.id"], name=op.f("fk_bot_feedback_message_id_messages")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_bot_feedback")),
         sa.UniqueConstraint("message_id", name=op.f("uq_bot_feedback_message_id")),
     )
     with op.batch_alter_table("bot_feedback", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_bot_feedback_conversation_id"), ["conversation_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_bot_feedback_conversation_id"), ["conversation_id"], unique=False)
 
     op.create_table(
         "missed_questions",
@@ -77,15 +73,11 @@ def upgrade() -> None:
             ["conversations.id"],
             name=op.f("fk_missed_questions_conversation_id_conversations"),
         ),
-        sa.ForeignKeyConstraint(
-            ["message_id"], ["messages.id"], name=op.f("fk_missed_questions_message_id_messages")
-        ),
+        sa.ForeignKeyConstraint(["message_id"], ["messages.id"], name=op.f("fk_missed_questions_message_id_messages")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_missed_questions")),
     )
     with op.batch_alter_table("missed_questions", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_missed_questions_conversation_id"), ["conversation_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_missed_questions_conversation_id"), ["conversation_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_missed_questions_created_at"), ["created_at"], unique=False)
 
     with op.batch_alter_table("conversations", schema=None) as batch_op:
