@@ -35,6 +35,11 @@ def test_migrate_and_user_add(tmp_path: Path, monkeypatch) -> None:
         app, ["user", "add", "lily", "--role", "supervisor", "--password", "s3cret-pass", "--data-dir", data]
     )
     assert ok.exit_code == 0, ok.output
+    grouped = runner.invoke(
+        app,
+        ["user", "add", "amy", "--group", "游戏", "--group", "支付", "--password", "long-enough", "--data-dir", data],
+    )
+    assert grouped.exit_code == 0, grouped.output
     dup = runner.invoke(app, ["user", "add", "lily", "--password", "s3cret-pass", "--data-dir", data])
     assert dup.exit_code == 2
     short = runner.invoke(app, ["user", "add", "bob", "--password", "short", "--data-dir", data])

@@ -18,6 +18,7 @@ from kefu.bot import kb_files, knowledge
 from kefu.config import Settings
 from kefu.demo import DEMO_LOGINS, seed_demo
 from kefu.errors import KefuError
+from kefu.routing.groups import ensure_group
 from kefu.security import auth
 
 app = typer.Typer(help="kefu (客服): self-hosted online customer service.", no_args_is_help=True)
@@ -110,7 +111,7 @@ def user_add(
     username: str,
     role: Annotated[str, typer.Option(help="admin, supervisor or agent")] = "agent",
     name: Annotated[str, typer.Option(help="Display name shown to customers")] = "",
-    group: Annotated[list[str] | None, typer.Option(help="Skill group (repeatable)")] = None,
+    group: Annotated[list[str] | None, typer.Option(help="Skill group, created if new (repeatable)")] = None,
     password: Annotated[str | None, typer.Option(help="Prompted for when omitted")] = None,
     data_dir: DataOpt = None,
 ) -> None:
@@ -120,6 +121,8 @@ def user_add(
 
     async def run() -> None:
         async with open_context(settings) as ctx:
+            for group_name in group or ():
+                await ensure_group(ctx, group_name)  # New skill groups are created on first mention.
             await auth.add_user(ctx, username, secret, role=role, display_name=name, groups=tuple(group or ()))
 
     try:
