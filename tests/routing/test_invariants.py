@@ -119,6 +119,7 @@ STEP = st.one_of(
 
 @settings(
     max_examples=25,
+    database=None,  # no example database written into the work tree
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
@@ -133,8 +134,12 @@ async def test_assignment_invariants_under_random_arrivals_and_departures(
         for kind, index, flag in batch:
             if kind == "online":
                 agent = world.agents[index]
+                if flag:
+                    online.add(agent.user_id)  # assignments it triggers happen while they are online
                 await presence.set_status(rctx, agent, "online" if flag else "away")
-                (online.add if flag else online.discard)(agent.user_id)
+                await _check(rctx, world, online)
+                if not flag:
+                    online.discard(agent.user_id)
         jobs = []
         for kind, index, flag in batch:
             if kind == "arrive":

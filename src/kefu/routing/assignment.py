@@ -9,6 +9,7 @@ stays race-free on SQLite and PostgreSQL.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
@@ -64,7 +65,9 @@ async def _assign_one(ctx: Context, group_id: int | None) -> int | None:
             return None
         head = await routing_repo.lock_queue_head(session, group_id)
         if head is None:
-            return None
+            # Nothing waits, or what waits is locked by another assigner right now: then try again, so a
+            # conversation never stays behind because two assigners crossed (PostgreSQL SKIP LOCKED).
+            return 0 if await routing_repo.queue(session, group_id, limit=1) else None
         candidates = await routing_repo.agents(session, group_id=group_id, online_only=True)
         if not any(c.load < c.capacity for c in candidates):
             return None
@@ -76,11 +79,14 @@ async def _assign_one(ctx: Context, group_id: int | None) -> int | None:
             since = now - timedelta(days=group.last_agent_days)
             preferred = await routing_repo.last_agent_of(session, row.customer_id, row.id, since)
         strategy = group.strategy if group is not None else "least_busy"
+        contended = False
         for candidate in order_candidates(strategy, candidates, preferred):
-            if await give(uow, ctx, head, candidate, group, from_statuses=("queued",)):
+            given = await give(uow, ctx, head, candidate, group, from_statuses=("queued",))
+            if given:
                 await uow.commit()
                 return head
-        return None
+            contended = contended or given is None
+        return 0 if contended else None
 
 
 async def give(
@@ -94,15 +100,16 @@ async def give(
     from_assignee: int | None = None,
     force: bool = False,
     skip_locked: bool = True,
-) -> bool:
-    """Lock the agent, re-check presence and room, move the conversation; True if it is theirs now."""
+) -> bool | None:
+    """Lock the agent, re-check presence and room, move the conversation; True if it is theirs now,
+    None if another transaction holds the agent's row (with ``skip_locked``), False otherwise."""
     session = uow.session
     now = ctx.clock.now()
     if force:
         await routing_repo.ensure_presence(session, agent.user_id, now)
     presence = await routing_repo.lock_presence(session, agent.user_id, skip_locked=skip_locked)
     if presence is None:
-        return False
+        return None
     if not force and (
         presence.status != "online" or await routing_repo.open_count(session, agent.user_id) >= agent.capacity
     ):
@@ -134,6 +141,8 @@ async def assign_waiting(ctx: Context, group_id: int | None) -> list[int]:
             break
         if result:
             assigned.append(result)
+        else:
+            await asyncio.sleep(0)  # let the transaction holding the lock finish
     if assigned:
         await queue_mod.publish_positions(ctx, group_id)
     return assigned
