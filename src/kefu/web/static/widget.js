@@ -149,7 +149,7 @@ async function loadQueue() {
   if (!conv || conv.status !== "queued") return;
   const id = conv.id;
   try {
-    const data = await api("GET", `/api/v1/conversations/${id}/queue`, { auth: { token } });
+    const data = await api("GET", `/api/v1/routing/conversations/${id}/queue`, { auth: { token } });
     if (conv && conv.id === id && conv.status === "queued" && data.queue && typeof data.queue.text === "string") {
       queueText = data.queue.text;
       renderStatus();
@@ -194,6 +194,7 @@ async function ensureConversation() {
       .then((data) => {
         setConversation(data.conversation);
         sock.send({ type: "subscribe", conversation_id: conv.id, after_seq: 0 });
+        loadQueue(); // a queue frame sent before we knew the conversation's id was not shown
         return conv;
       })
       .finally(() => {
