@@ -154,6 +154,13 @@ def disconnected_soon(ctx: Context, user_id: int) -> None:
     task.add_done_callback(_closing.discard)
 
 
+async def drain() -> None:
+    """Wait for closed connections still being recorded (before the database is closed at shutdown)."""
+    loop = asyncio.get_running_loop()
+    pending = [task for task in _closing if task.get_loop() is loop]
+    await asyncio.gather(*pending, return_exceptions=True)
+
+
 async def reset_connections(ctx: Context) -> None:
     """At start-up no socket of this node is open any more: start the grace period for everyone."""
     async with ctx.uow() as uow:

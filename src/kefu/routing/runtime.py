@@ -64,5 +64,6 @@ async def start(ctx: Context) -> Callable[[], Awaitable[None]]:
     async def stop() -> None:
         unsubscribe()
         await stop_timers()
+        await presence.drain()
 
     return stop
