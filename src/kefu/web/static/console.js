@@ -4,6 +4,7 @@
 import { ApiError, Socket, api, el, errorText, fullTime, newId, shortTime, waitUntil, wsUrl } from "./api.js";
 import { applyI18n, switchLocale, translator } from "./i18n.js";
 import { Thread, showLightbox } from "./thread.js";
+import { ConsoleRouting } from "./console_routing.js";
 
 const locale = document.body.dataset.locale;
 const t = translator(locale);
@@ -31,6 +32,7 @@ let refreshTimer = null;
 let typingTimer = null;
 let errorTimer = null;
 let openToken = 0;
+let routing = null; // presence, transfer and alerts (console_routing.js)
 
 const auth = () => ({ csrf: state.csrf });
 
@@ -237,6 +239,7 @@ async function openConversation(id, { history = false } = {}) {
   subscribe();
   markRead();
   if (!history) loadInfo(conv);
+  routing.loadNote(history ? null : conv);
   if (isMine(conv)) $("reply-input").focus();
 }
 
@@ -266,6 +269,7 @@ function renderHeader() {
   if (conv.handover_reason) reason.dataset.reason = conv.handover_reason;
   $("take-btn").hidden = !(conv.status === "queued" || conv.status === "bot");
   $("close-conv").hidden = !canClose(conv);
+  routing.renderButton(conv);
   const mine = isMine(conv);
   const form = $("reply");
   form.classList.toggle("is-disabled", !mine);
@@ -500,6 +504,7 @@ function onFrame(frame) {
         if (state.currentId === conv.id) loadInfo(state.conv);
       }
       scheduleRefresh();
+      routing.schedulePresence();
       break;
     case "read":
       if (conv && frame.conversation_id === conv.id && frame.reader === "customer") state.thread.setPeerRead(frame.seq);
@@ -508,8 +513,19 @@ function onFrame(frame) {
       if (conv && frame.conversation_id === conv.id && frame.sender_kind === "customer") showTyping();
       break;
     default:
+      routing.onFrame(frame);
       break;
   }
+}
+
+/** A conversation changed by an action of this page (e.g. a transfer). */
+function onConversation(view) {
+  if (state.conv && state.conv.id === view.id) {
+    state.conv = view;
+    renderHeader();
+    if (state.currentId === view.id) loadInfo(view);
+  }
+  scheduleRefresh();
 }
 
 // ---- wiring -----------------------------------------------------------------------------------
@@ -585,12 +601,24 @@ async function start() {
     document.querySelector('.tab[data-view="all"]').hidden = false;
   }
   wire();
+  routing = new ConsoleRouting({
+    t,
+    auth,
+    me,
+    conv: () => state.conv,
+    isMine,
+    showError,
+    onConversation,
+  });
+  routing.wire();
+  routing.loadPresence();
   state.socket = new Socket(() => wsUrl(null), {
     open() {
       state.generation += 1;
       subscribe();
       flush();
       refreshLists();
+      routing.loadPresence();
     },
     frame: onFrame,
     state(connected) {

@@ -159,6 +159,25 @@ async function loadQueue() {
   }
 }
 
+/** Catch up with changes announced before this page knew the conversation (e.g. assigned at once). */
+async function refreshConversation() {
+  if (!conv) return;
+  const id = conv.id;
+  try {
+    const data = await api("GET", `/api/v1/conversations/${id}`, { auth: { token } });
+    if (!conv || conv.id !== id || ended) return;
+    if (data.conversation.status === "closed") {
+      endConversation();
+      return;
+    }
+    conv = data.conversation;
+    renderStatus();
+    loadQueue();
+  } catch {
+    /* the socket's frames keep the status */
+  }
+}
+
 function endConversation() {
   if (ended) return;
   ended = true;
@@ -194,7 +213,7 @@ async function ensureConversation() {
       .then((data) => {
         setConversation(data.conversation);
         sock.send({ type: "subscribe", conversation_id: conv.id, after_seq: 0 });
-        loadQueue(); // a queue frame sent before we knew the conversation's id was not shown
+        refreshConversation(); // frames sent before we knew the conversation's id were not shown
         return conv;
       })
       .finally(() => {
