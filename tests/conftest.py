@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import os
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -18,7 +17,7 @@ from kefu.bootstrap import open_context
 from kefu.config import Settings, normalise_database_url
 from kefu.context import Context
 from kefu.demo import seed_demo
-from tests.support import ADMIN, AGENT1, AGENT2, LiveServer, TickingClock, seed
+from tests.support import ADMIN, AGENT1, AGENT2, LiveServer, TickingClock, run_async, seed
 
 PG_URL = os.environ.get("KEFU_TEST_DATABASE_URL", "")
 
@@ -31,7 +30,7 @@ def _reset_postgres(url: str) -> None:
             await conn.execute(text("CREATE SCHEMA public"))
         await engine.dispose()
 
-    asyncio.run(run())
+    run_async(run)
 
 
 @pytest.fixture

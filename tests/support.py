@@ -6,9 +6,10 @@ import asyncio
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Coroutine, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import uvicorn
 
@@ -36,6 +37,27 @@ class TickingClock:
         self._now += timedelta(**kwargs)
 
 
+def run_async(factory: Callable[[], Coroutine[Any, Any, object]]) -> None:
+    """Run a coroutine to completion on a fresh event loop in its own thread.
+
+    A thread, because sync Playwright keeps an event loop running in the main thread during browser
+    tests, where ``asyncio.run`` would refuse to start.
+    """
+    errors: list[BaseException] = []
+
+    def target() -> None:
+        try:
+            asyncio.run(factory())
+        except BaseException as exc:  # re-raised in the caller's thread
+            errors.append(exc)
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    thread.join()
+    if errors:
+        raise errors[0]
+
+
 def seed(settings: Settings) -> None:
     """Load the demo organisation into the database ``settings`` points at."""
 
@@ -43,7 +65,7 @@ def seed(settings: Settings) -> None:
         async with open_context(settings) as ctx:
             await seed_demo(ctx)
 
-    asyncio.run(run())
+    run_async(run)
 
 
 def free_port() -> int:
