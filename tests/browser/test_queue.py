@@ -73,3 +73,32 @@ def test_customer_waits_behind_another_until_assigned(server, new_context):
     expect(widget.locator("#head-title")).to_have_text("小王")
     expect(widget.locator("#queue")).to_be_hidden()
     expect(widget.locator(".msg--system")).to_contain_text("小王")
+
+
+def test_customer_leaves_a_message_when_nobody_is_online(server, new_context):
+    page = new_context().new_page()
+    widget = open_widget(page, server.url)
+    customer_says(widget, "我的订单还没发货")
+
+    # Nobody is online: the customer is told so and offered the leave-a-message form.
+    expect(widget.locator("#queue-text")).to_contain_text("当前暂无客服在线")
+    form = widget.locator("#leave-form")
+    expect(form).to_be_visible()
+    expect(widget.locator("#keep-waiting")).to_be_hidden()
+    expect(widget.locator("#leave-text")).to_have_value("我的订单还没发货")
+
+    widget.locator("#leave-contact").fill("不是电话")
+    widget.locator("#leave-submit").click()
+    expect(widget.locator("#leave-error")).to_have_text("请填写正确的手机号或邮箱")
+
+    widget.locator("#leave-contact").fill("zhang@example.com")
+    widget.locator("#leave-submit").click()
+    expect(widget.locator("#leave-done")).to_contain_text("留言已提交")
+    expect(widget.locator("#leave-done")).to_contain_text("zhang@example.com")
+    expect(form).to_be_hidden()
+    expect(widget.locator("#ended")).to_be_visible()
+
+    # Agents find it among the messages.
+    admin = Staff(new_context().request, server.url, ADMIN)
+    left = admin.call("GET", "/api/v1/routing/leave-messages")["leave_messages"]
+    assert [(m["text"], m["contact"]) for m in left] == [("我的订单还没发货", "zhang@example.com")]
