@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.test_chat_flow import customer_says, login, open_widget
-from tests.support import AGENT1
+from tests.support import AGENT1, AGENT2
 
 pytestmark = pytest.mark.browser
 
@@ -40,3 +40,49 @@ def test_agent_goes_online_and_sees_their_load(server, new_context):
     agent.reload()
     expect(agent.locator(".presence-btn.is-active")).to_have_text("离开")
     expect(agent.locator("#load-value")).to_have_text("1/5")
+
+
+def test_transfer_with_a_note(server, new_context):
+    wang = new_context().new_page()
+    login(wang, server.url, AGENT1)
+    wang.click("#go-online")
+    expect(wang.locator(".presence-btn.is-active")).to_have_text("在线")
+
+    customer = new_context().new_page()
+    widget = open_widget(customer, server.url)
+    customer_says(widget, "我要退款")
+    expect(widget.locator("#head-title")).to_have_text("小王")
+
+    li = new_context().new_page()
+    login(li, server.url, AGENT2)
+    li.click("#go-online")
+    expect(li.locator(".presence-btn.is-active")).to_have_text("在线")
+
+    wang.click(".tab[data-view=mine]")
+    wang.locator("#conv-list .conv").first.click()
+    expect(wang.locator("#transfer-btn")).to_be_visible()
+    wang.click("#transfer-btn")
+    dialog = wang.locator("#transfer-dialog")
+    expect(dialog).to_be_visible()
+    option = dialog.locator(".pick", has_text="小李")
+    expect(option).to_contain_text("在线")
+    expect(option).to_contain_text("0/4")
+    option.locator("input").check()
+    wang.fill("#transfer-note-input", "客户要退款，身份已核实")
+    wang.click("#transfer-submit")
+    expect(dialog).to_be_hidden()
+    expect(wang.locator("#toasts")).to_contain_text("已转接给 小李")
+    expect(wang.locator("#transfer-btn")).to_be_hidden()
+
+    # 小李 is told, and reads the note in the conversation.
+    expect(li.locator("#toasts")).to_contain_text("小王 将会话")
+    expect(li.locator("#load-value")).to_have_text("1/4")
+    li.click(".tab[data-view=mine]")
+    li.locator("#conv-list .conv").first.click()
+    expect(li.locator("#transfer-note")).to_contain_text("小王 转接给您")
+    expect(li.locator("#transfer-note")).to_contain_text("客户要退款，身份已核实")
+    expect(li.locator("#reply-input")).to_be_enabled()
+
+    # The customer now talks to 小李 (and never sees the note).
+    expect(widget.locator("#head-title")).to_have_text("小李")
+    expect(widget.locator("body")).not_to_contain_text("身份已核实")
