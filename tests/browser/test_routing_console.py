@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.test_chat_flow import customer_says, login, open_widget
-from tests.support import AGENT1, AGENT2
+from tests.support import ADMIN, AGENT1, AGENT2
 
 pytestmark = pytest.mark.browser
 
@@ -86,3 +86,64 @@ def test_transfer_with_a_note(server, new_context):
     # The customer now talks to 小李 (and never sees the note).
     expect(widget.locator("#head-title")).to_have_text("小李")
     expect(widget.locator("body")).not_to_contain_text("身份已核实")
+
+
+def test_agent_answers_a_left_message(server, new_context):
+    customer = new_context().new_page()
+    widget = open_widget(customer, server.url)
+    customer_says(widget, "什么时候发货？")
+    widget.locator("#leave-contact").fill("13800000000")
+    widget.locator("#leave-submit").click()
+    expect(widget.locator("#leave-done")).to_contain_text("13800000000")
+
+    agent = new_context().new_page()
+    login(agent, server.url, AGENT1)
+    agent.click("#messages-link")
+    expect(agent).to_have_url(f"{server.url}/console/messages")
+    item = agent.locator(".lm").first
+    expect(item).to_contain_text("什么时候发货？")
+    expect(item).to_contain_text("13800000000")
+    expect(item.locator(".chip")).to_have_text("待处理")
+    item.locator(".lm-take").click()
+    expect(agent.locator("#toasts")).to_contain_text("已领取")
+    expect(agent.locator("#msg-empty")).to_be_visible()
+
+    agent.click("#msg-filter [data-status=assigned]")
+    item = agent.locator(".lm").first
+    expect(item).to_contain_text("处理人：小王")
+    item.locator(".lm-answer").fill("您好，订单今天发货。")
+    item.locator("button[type=submit]").click()
+    expect(agent.locator("#toasts")).to_contain_text("回复已发送")
+    agent.click("#msg-filter [data-status=answered]")
+    expect(agent.locator(".lm").first.locator(".lm__answer")).to_contain_text("您好，订单今天发货。")
+
+
+def test_supervisor_sees_queues_and_reassigns(server, new_context):
+    customer = new_context().new_page()
+    widget = open_widget(customer, server.url)
+    customer_says(widget, "在吗？")
+    expect(widget.locator("#queue-text")).to_contain_text("当前暂无客服在线")
+
+    admin = new_context().new_page()
+    login(admin, server.url, ADMIN)
+    expect(admin.locator("#supervisor-link")).to_be_visible()
+    admin.click("#supervisor-link")
+    expect(admin).to_have_url(f"{server.url}/console/supervisor")
+    shared = admin.locator(".panel[data-group=none]")
+    expect(shared.locator("tbody tr")).to_have_count(1)
+    expect(shared).to_contain_text("排队 1")
+    wang = admin.locator("#sup-agents tr", has_text="小王")
+    expect(wang).to_contain_text("离线")
+    expect(wang).to_contain_text("0/5")
+
+    # 小王 comes online elsewhere: the view follows (presence frame), and the customer is served.
+    agent = new_context().new_page()
+    login(agent, server.url, AGENT1)
+    expect(agent.locator(".presence-btn.is-active")).to_have_text("离线")
+    shared.locator("select").select_option(label="小王 0/5")
+    shared.locator(".sup-reassign").click()
+    expect(admin.locator("#toasts")).to_contain_text("已改派给 小王")
+    expect(admin.locator(".panel[data-group=none]")).to_have_count(0)
+    expect(wang).to_contain_text("1/5")
+    expect(widget.locator("#head-title")).to_have_text("小王")
+    expect(agent.locator("#load-value")).to_have_text("1/5")

@@ -82,3 +82,15 @@ async def console(request: Request) -> Response:
 async def knowledge_base(request: Request) -> Response:
     """The knowledge-base admin page (admins and supervisors edit, agents may look)."""
     return _console_page(request, "kb.html")
+
+
+@router.get("/console/messages")
+async def leave_messages(request: Request) -> Response:
+    """Messages customers left (留言): take, assign and answer them."""
+    return _console_page(request, "messages.html")
+
+
+@router.get("/console/supervisor")
+async def supervisor_view(request: Request) -> Response:
+    """The supervisor view: queues with waiting times, agents with presence and load, reassigning."""
+    return _console_page(request, "supervisor.html")
