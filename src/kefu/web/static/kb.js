@@ -644,6 +644,7 @@ async function start() {
   state.me = me;
   state.csrf = me.csrf_token;
   state.editor = me.role === "admin" || me.role === "supervisor";
+  $("nav-supervisor").hidden = !state.editor;
   document.body.dataset.role = me.role;
   $("me-name").textContent = me.display_name || me.username;
   $("me-role").textContent = t(`role.${me.role}`);
