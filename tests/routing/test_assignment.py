@@ -169,22 +169,19 @@ async def test_outside_business_hours_no_assignment_and_the_off_hours_text(rctx:
     assert text.startswith("现在是非服务时间，我们将于 3月9日 09:00 开始服务")
 
 
-async def test_manual_pick_respects_capacity_and_priority_supervisors_do_not_have_to(rctx: Context) -> None:
+async def test_manual_pick_is_open_to_any_waiting_conversation_within_capacity(rctx: Context) -> None:
     group = await new_group(rctx)
     agent = await new_agent(rctx, (group,), online=False, capacity=1)
     normal = await handover(rctx, group)
     vip = await handover(rctx, group, vip=True)
-    with pytest.raises(Conflict) as info:
-        await assignment.pick(rctx, agent, normal.conversation_id)
-    assert info.value.code == "higher_priority_waiting"
-    taken = await assignment.pick(rctx, agent, vip.conversation_id)
+    taken = await assignment.pick(rctx, agent, normal.conversation_id)  # behind a VIP, still pickable
     assert taken.assignee_id == agent.user_id
     other = await handover(rctx, group)
     with pytest.raises(Conflict) as info:
         await assignment.pick(rctx, agent, other.conversation_id)
     assert info.value.code == "at_capacity"
     boss = await new_agent(rctx, (), role="supervisor", online=False, capacity=1)
-    await assignment.pick(rctx, boss, normal.conversation_id)
+    await assignment.pick(rctx, boss, vip.conversation_id)
     await assignment.pick(rctx, boss, other.conversation_id)  # over capacity: supervisors may
     with pytest.raises(Conflict) as info:
         await assignment.pick(rctx, boss, other.conversation_id)

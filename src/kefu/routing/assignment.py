@@ -20,7 +20,7 @@ from kefu.events import ConversationChanged
 from kefu.routing import hours, notices
 from kefu.routing import queue as queue_mod
 from kefu.security.access import in_agent_scope, load_visible, require_agent
-from kefu.security.principals import AgentPrincipal, Principal
+from kefu.security.principals import Principal
 from kefu.storage.repositories import conversations as conversation_repo
 from kefu.storage.repositories import customers as customer_repo
 from kefu.storage.repositories import routing as routing_repo
@@ -213,7 +213,8 @@ async def enqueue(ctx: Context, conversation_id: int, *, announce: bool) -> None
 async def pick(ctx: Context, principal: Principal, conversation_id: int) -> ConversationView:
     """An agent takes a waiting conversation by hand (the console's 接入 button).
 
-    Agents must have room and may not skip a higher-priority conversation waiting for them;
+    Any waiting conversation may be picked by hand (the queue order binds automatic assignment only);
+    agents must have room;
     supervisors and admins may exceed capacity and pick any.
     """
     agent = require_agent(principal)
@@ -221,11 +222,9 @@ async def pick(ctx: Context, principal: Principal, conversation_id: int) -> Conv
         row = await conversation_repo.get(uow.session, conversation_id)
         if row is None or not in_agent_scope(agent, row):
             raise NotFound("conversation not found", code="conversation_not_found")
-        group_id, priority, status = row.skill_group_id, row.priority, row.status
+        group_id, status = row.skill_group_id, row.status
         if status not in ("bot", "queued"):
             raise Conflict("conversation is no longer waiting", code="not_waiting")
-        if not agent.sees_everything and status == "queued":
-            await _check_priority(uow, agent, conversation_id, priority)
         me = await _load_of(uow, agent.user_id)
         group = await routing_repo.get_group(uow.session, group_id)
         await routing_repo.ensure_presence(uow.session, agent.user_id, ctx.clock.now())
@@ -249,16 +248,6 @@ async def _load_of(uow: UnitOfWork, user_id: int) -> AgentLoad:
     if not found:
         raise NotFound("agent not found", code="agent_not_found")
     return found[0]
-
-
-async def _check_priority(uow: UnitOfWork, agent: AgentPrincipal, conversation_id: int, priority: int) -> None:
-    queues: list[int | None] = [None, *sorted(agent.group_ids)]
-    for group_id in queues:
-        line = await routing_repo.queue(uow.session, group_id, limit=1)
-        if line and line[0].priority > priority and line[0].conversation_id != conversation_id:
-            raise Conflict(
-                "a conversation with higher priority is waiting: take it first", code="higher_priority_waiting"
-            )
 
 
 async def take_next(ctx: Context, principal: Principal) -> ConversationView | None:
