@@ -9,6 +9,8 @@ Denials look like "not found" so ids of other people's conversations reveal noth
 
 from __future__ import annotations
 
+from typing import Protocol
+
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kefu.errors import NotFound, PermissionDenied
@@ -55,8 +57,21 @@ async def load_visible(
     return conversation
 
 
-def in_agent_scope(agent: AgentPrincipal, conversation: Conversation) -> bool:
-    """True if the conversation belongs to the agent's groups (or to none): it may queue for them."""
+class Routed(Protocol):
+    """What scope checks need of a conversation (a stored row or an event's summary)."""
+
+    @property
+    def assignee_id(self) -> int | None: ...
+
+    @property
+    def skill_group_id(self) -> int | None: ...
+
+
+def in_agent_scope(agent: AgentPrincipal, conversation: Routed) -> bool:
+    """True if the conversation is the agent's, or belongs to their groups (or to none).
+
+    The same rule decides which conversations an agent's WebSocket follows (``web/hub.py``).
+    """
     if agent.sees_everything or conversation.assignee_id == agent.user_id:
         return True
     return conversation.skill_group_id is None or conversation.skill_group_id in agent.group_ids

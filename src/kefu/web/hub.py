@@ -30,6 +30,7 @@ from kefu.events import (
     SupervisorAlert,
     Typing,
 )
+from kefu.security.access import in_agent_scope
 from kefu.security.principals import AgentPrincipal, CustomerPrincipal, Principal
 from kefu.storage.repositories import conversations as conversation_repo
 from kefu.storage.repositories import messages as message_repo
@@ -112,7 +113,7 @@ class Connection:
                 and conversation.customer_id == self.principal.customer_id
                 and (isinstance(event, ConversationChanged | QueueUpdate))
             )
-        return conversation is not None and _agent_follows(self.principal, conversation)
+        return conversation is not None and in_agent_scope(self.principal, conversation)
 
 
 def _agent_only_receives(
@@ -123,14 +124,7 @@ def _agent_only_receives(
         return False
     if isinstance(event, SupervisorAlert):
         return principal.sees_everything
-    return conversation is not None and _agent_follows(principal, conversation)
-
-
-def _agent_follows(agent: AgentPrincipal, conversation: Conversational) -> bool:
-    """Agents follow their own conversations and everything in their groups (or ungrouped)."""
-    if agent.sees_everything or conversation.assignee_id == agent.user_id:
-        return True
-    return conversation.skill_group_id is None or conversation.skill_group_id in agent.group_ids
+    return conversation is not None and in_agent_scope(principal, conversation)
 
 
 class Hub:
