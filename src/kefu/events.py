@@ -5,10 +5,18 @@ Events are plain frozen dataclasses so they can cross process boundaries (Redis)
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any, ClassVar, TypeAlias
 
 from kefu.conversations.views import ConversationView, MessageView
+
+
+def _wire(event: Any) -> dict[str, Any]:
+    """An event as a WebSocket frame: its ``type`` and its fields (nested views as plain dicts)."""
+    frame: dict[str, Any] = {"type": event.type}
+    for key, value in asdict(event).items():
+        frame[key] = list(value) if isinstance(value, tuple) else value
+    return frame
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,7 +33,7 @@ class MessageCreated:
 
     def to_wire(self) -> dict[str, Any]:
         """The frame sent to WebSocket clients."""
-        return {"type": self.type, "message": self.message.to_dict()}
+        return _wire(self)
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +51,7 @@ class ConversationChanged:
 
     def to_wire(self) -> dict[str, Any]:
         """The frame sent to WebSocket clients."""
-        return {"type": self.type, "change": self.change, "conversation": self.conversation.to_dict()}
+        return _wire(self)
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,12 +65,7 @@ class ConversationRead:
 
     def to_wire(self) -> dict[str, Any]:
         """The frame sent to WebSocket clients."""
-        return {
-            "type": self.type,
-            "conversation_id": self.conversation_id,
-            "reader": self.reader,
-            "seq": self.seq,
-        }
+        return _wire(self)
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,12 +79,7 @@ class Typing:
 
     def to_wire(self) -> dict[str, Any]:
         """The frame sent to WebSocket clients."""
-        return {
-            "type": self.type,
-            "conversation_id": self.conversation_id,
-            "sender_kind": self.sender_kind,
-            "sender_name": self.sender_name,
-        }
+        return _wire(self)
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,7 +91,7 @@ class KnowledgeChanged:
 
     def to_wire(self) -> dict[str, Any]:
         """The frame sent to WebSocket clients (admins' pages)."""
-        return {"type": self.type, "entry_ids": list(self.entry_ids)}
+        return _wire(self)
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,15 +112,7 @@ class QueueUpdate:
 
     def to_wire(self) -> dict[str, Any]:
         """The frame sent to WebSocket clients."""
-        return {
-            "type": self.type,
-            "conversation_id": self.conversation_id,
-            "position": self.position,
-            "eta_seconds": self.eta_seconds,
-            "text": self.text,
-            "state": self.state,
-            "leave_message": self.leave_message,
-        }
+        return _wire(self)
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,15 +129,7 @@ class ConversationTransferred:
 
     def to_wire(self) -> dict[str, Any]:
         """The frame sent to agents' WebSocket clients (never to the customer)."""
-        return {
-            "type": self.type,
-            "conversation_id": self.conversation_id,
-            "from_user_id": self.from_user_id,
-            "from_name": self.from_name,
-            "to_user_id": self.to_user_id,
-            "to_group_id": self.to_group_id,
-            "note": self.note,
-        }
+        return _wire(self)
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,13 +144,7 @@ class SupervisorAlert:
 
     def to_wire(self) -> dict[str, Any]:
         """The frame sent to supervisors' and admins' WebSocket clients."""
-        return {
-            "type": self.type,
-            "conversation_id": self.conversation_id,
-            "kind": self.kind,
-            "text": self.text,
-            "agent_id": self.agent_id,
-        }
+        return _wire(self)
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,7 +158,7 @@ class PresenceChanged:
 
     def to_wire(self) -> dict[str, Any]:
         """The frame sent to the agent themself and to supervisors."""
-        return {"type": self.type, "user_id": self.user_id, "status": self.status, "capacity": self.capacity}
+        return _wire(self)
 
 
 ConversationEvent: TypeAlias = (
