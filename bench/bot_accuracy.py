@@ -1,6 +1,6 @@
 """Bot retrieval accuracy on an exported FAQ benchmark (``kb.jsonl`` + ``queries-valid.jsonl``).
 
-    python bench/bot_accuracy.py --data /work/iqa [--profile answer|default] [--limit N] [--calibrate]
+    python bench/bot_accuracy.py --data /work/iqa [[--limit N] [--calibrate]
 
 Prints figures as it goes and ends with one JSON line. ``--calibrate`` also fits the
 confidence curve (logistic regression of "top hit is right" on the fused top score and the
@@ -51,7 +51,6 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", type=Path, required=True, help="folder with kb.jsonl and queries-valid.jsonl")
     parser.add_argument("--split", default="valid")
-    parser.add_argument("--profile", choices=["answer", "default"], default="answer")
     parser.add_argument("--limit", type=int, default=None)
     parser.add_argument("--calibrate", action="store_true")
     args = parser.parse_args()
@@ -60,9 +59,11 @@ def main() -> None:
     docs = load_kb(args.data / "kb.jsonl")
     queries = load_queries(args.data / f"queries-{args.split}.jsonl")[: args.limit]
     print(f"loaded {len(docs)} entries, {len(queries)} queries in {time.perf_counter() - started:.1f}s")
-    settings = RankerSettings.answer_centric() if args.profile == "answer" else RankerSettings()
+    settings = RankerSettings()
     retriever = Retriever.build(docs, Tokenizer(), settings)
-    print(f"index built in {retriever.build_seconds:.1f}s (profile {args.profile})", flush=True)
+    print(f"index built in {retriever.build_seconds:.1f}s", flush=True)
+    tuning = ", ".join(f"{scale:g}: {mrr:.3f}" for scale, mrr in retriever.tuning.items())
+    print(f"question fields scale {retriever.question_scale:g} (held-out questions' MRR@10 by scale: {tuning})")
 
     def progress(done: int, total: int) -> None:
         if done % 250 == 0 or done == total:
@@ -78,7 +79,12 @@ def main() -> None:
     if args.calibrate:
         _calibrate(retriever, queries, [set(q.expected) for q in queries])
     _ = decide  # the decision step is exercised inside evaluate_retriever
-    result = {"bench": "bot_accuracy", "profile": args.profile, "split": args.split, **report.as_dict()}
+    result = {
+        "bench": "bot_accuracy",
+        "split": args.split,
+        "question_scale": retriever.question_scale,
+        **report.as_dict(),
+    }
     result.pop("extra", None)
     print(json.dumps(result))
     sys.stdout.flush()

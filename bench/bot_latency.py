@@ -158,7 +158,6 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=None)
     parser.add_argument("--entries", type=int, default=27413)
     parser.add_argument("--queries", type=int, default=1000)
-    parser.add_argument("--profile", choices=["answer", "default"], default="answer")
     args = parser.parse_args()
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
@@ -172,7 +171,7 @@ def main() -> None:
         source = "synthetic"
     queries = queries[: args.queries]
     print(f"{len(docs)} entries ({source}), {len(queries)} queries, one core", flush=True)
-    settings = RankerSettings.answer_centric() if args.profile == "answer" else RankerSettings()
+    settings = RankerSettings()
     cpu_started = time.process_time()
     retriever = Retriever.build(docs, Tokenizer(), settings)
     build_cpu = time.process_time() - cpu_started
@@ -191,7 +190,6 @@ def main() -> None:
     result = {
         "bench": "bot_latency",
         "source": source,
-        "profile": args.profile,
         "entries": len(docs),
         "queries": len(queries),
         "build_seconds": round(retriever.build_seconds, 3),

@@ -89,12 +89,17 @@ class BM25Field:
         self._indices: IntArray = weights.indices.astype(np.int64)
         self._data: FloatArray = weights.data.astype(np.float32)
 
-    def score(self, term_ids: Sequence[int]) -> FloatArray:
-        """BM25 score of every document for a query given as term ids (repeats count)."""
+    def score(self, term_ids: Sequence[int], term_weights: FloatArray | None = None) -> FloatArray:
+        """BM25 score of every document for a query given as term ids (repeats count).
+
+        ``term_weights`` (indexed by term id) scales each query term's contribution.
+        """
         out = np.zeros(self.n_docs, dtype=np.float32)
         if not term_ids:
             return out
         terms, qtf = np.unique(np.asarray(term_ids, dtype=np.int64), return_counts=True)
         terms_ok = terms < self.n_terms
-        terms, qtf = terms[terms_ok], qtf[terms_ok]
-        return sum_columns(self._indptr, self._indices, self._data, terms, qtf.astype(np.float32), out)
+        terms, qtf = terms[terms_ok], qtf[terms_ok].astype(np.float32)
+        if term_weights is not None:
+            qtf *= term_weights[terms]
+        return sum_columns(self._indptr, self._indices, self._data, terms, qtf, out)

@@ -13,10 +13,10 @@ DecisionKind = Literal["answer", "clarify", "decline"]
 
 @dataclass(frozen=True, slots=True)
 class Thresholds:
-    """Confidence thresholds (defaults chosen on the InsuranceQA-zh valid split, see bench/)."""
+    """Confidence thresholds (the defaults are the bot's, KEFU_BOT_ANSWER_THRESHOLD / _CLARIFY_THRESHOLD)."""
 
-    answer: float = 0.5  # answer directly when the top hit is at least this confident ...
-    clarify: float = 0.2  # ... else offer the candidates at least this confident ...
+    answer: float = 0.6  # answer directly when the top hit is at least this confident ...
+    clarify: float = 0.25  # ... else offer the candidates at least this confident ...
     margin: float = 0.05  # ... and answer only when the runner-up is this much less confident
     max_options: int = 3  # candidates offered when clarifying
 

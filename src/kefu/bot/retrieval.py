@@ -1,6 +1,18 @@
 """The bot's ranker: field-weighted BM25 over words and character n-grams fused with a
 translation model learned from the knowledge base's own question → answer pairs.
 
+Fields: the answer (character n-grams, optionally words), the answer's first sentence (which
+in a good answer restates what it answers), the standard question, the similar questions and
+the keywords. Query n-grams are weighted for the answer fields by how often the same n-gram in
+a stored question also appears in that question's answer (a customer's 怎么/可以 rarely does,
+费用 does). The translation model scores the query against the answer with its opening words
+weighted most.
+
+How much the question fields count is learned per knowledge base when the index is built: a
+sample of the stored questions is held out, and the weight that ranks their own entries best
+wins. A company FAQ whose similar questions are real paraphrases keeps them at full weight; a
+collection whose attached questions name other answers' topics turns them down.
+
 Every component scores all entries; each score vector is standardised over its top
 ``norm_depth`` values (mean / standard deviation) and the components are averaged with their
 weights. The fused top score and its margin to the runner-up give a confidence in [0, 1]
@@ -10,11 +22,14 @@ through a logistic curve.
 from __future__ import annotations
 
 import math
+import re
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
+import scipy.sparse as sp  # type: ignore[import-untyped]
 
 from kefu.bot.bm25 import BM25Field, FloatArray, Vocabulary, count_matrix
 from kefu.bot.tokenizer import Tokenizer
@@ -48,87 +63,159 @@ class RankerSettings:
 
     k1: float = 1.2
     b: float = 0.75
-    answer_words: float = 0.3
+    answer_words: float = 0.0
     answer_ngrams: float = 1.0
+    answer_lead: float = 0.4
     question_words: float = 0.3
     question_ngrams: float = 0.6
     similar_words: float = 0.15
     similar_ngrams: float = 0.3
-    keywords: float = 0.5
-    translation: float = 1.0
+    keywords: float = 0.3
+    translation: float = 1.5
     translation_model: TranslationSettings = field(default_factory=TranslationSettings)
+    translation_ngrams: float = 0.0  # > 0: a second translation model, over character bigrams
+    ngram_window: int = 40  # bigrams of the answer's opening it learns from
+    ngram_decay: float = 15.0  # bigrams: position weighting when scoring
+    position_decay: float = 10.0  # words: the translation model weighs answer word i by exp(-i / decay)
+    carry_prior: float = 20.0  # pseudo-count pulling an n-gram's carry rate to the mean (0: no weighting)
+    question_scales: tuple[float, ...] = (0.0, 0.25, 0.5, 1.0, 2.0)  # candidates for the question fields
+    tuning_probes: int = 100  # held-out questions used to choose among them
+    min_tuning_probes: int = 10  # fewer probes than this (under 40 questions): keep scale 1
+    retrain_share: float = 0.02  # held-out share of the questions above which the model is retrained
     norm_depth: int = 100
     # confidence = sigmoid(conf_scale * top + conf_margin * (top - second) + conf_bias)
-    conf_scale: float = 0.70
-    conf_margin: float = 0.12
-    conf_bias: float = -4.23
+    conf_scale: float = 0.843
+    conf_margin: float = 0.068
+    conf_bias: float = -4.298
 
-    @classmethod
-    def answer_centric(cls) -> RankerSettings:
-        """Weights for knowledge bases whose question fields are sparse or noisy.
 
-        Tuned on the InsuranceQA-zh valid split, where the attached questions belong to other
-        customers' requests: matching them misleads, so almost all weight goes to the answer
-        text and to the translation model learned from the question/answer pairs (the questions
-        still train that model).
-        """
-        return cls(
-            answer_words=0.0,
-            answer_ngrams=1.0,
-            question_words=0.0,
-            question_ngrams=0.0,
-            similar_words=0.0,
-            similar_ngrams=0.0,
-            keywords=0.3,
-            translation=1.0,
-        )
+_QUESTION_FIELDS = ("question_words", "question_ngrams", "similar_words", "similar_ngrams")
+_SENTENCE_END = re.compile(r"(?<=[。？！；?!;])|(?<=[.])\s")
+
+
+def lead_sentence(text: str, limit: int = 200) -> str:
+    """The first sentence of ``text`` (at most ``limit`` characters)."""
+    for part in _SENTENCE_END.split(text.strip()):
+        if part.strip():
+            return part.strip()[:limit]
+    return ""
+
+
+class _Ids(NamedTuple):
+    """A text's word, n-gram and bigram ids."""
+
+    words: list[int]
+    grams: list[int]
+    bigrams: list[int]
 
 
 @dataclass(slots=True)
-class _Fields:
-    words: list[list[int]]
-    ngrams: list[list[int]]
+class _Question:
+    entry: int
+    text: str
+    words: list[int]
+    grams: list[int]
+    bigrams: list[int]
 
 
 @dataclass(slots=True)
 class _Corpus:
-    answer: _Fields = field(default_factory=lambda: _Fields([], []))
-    question: _Fields = field(default_factory=lambda: _Fields([], []))
-    similar: _Fields = field(default_factory=lambda: _Fields([], []))
+    answer_words: list[list[int]] = field(default_factory=list)
+    answer_grams: list[list[int]] = field(default_factory=list)
+    lead_grams: list[list[int]] = field(default_factory=list)
+    answer_bigrams: list[list[int]] = field(default_factory=list)  # in text order
     keywords: list[list[int]] = field(default_factory=list)
-    pair_docs: list[int] = field(default_factory=list)  # translation training pairs:
-    pair_questions: list[list[int]] = field(default_factory=list)  # (entry, question word ids)
+    questions: list[_Question] = field(default_factory=list)  # standard and similar, in entry order
+    standard: set[int] = field(default_factory=set)  # indexes into ``questions`` of standard questions
+
+
+@dataclass(slots=True)
+class _Field:
+    name: str
+    weight: float
+    index: BM25Field
+    words: bool  # scored with word ids (else n-gram ids)
+    carry: bool  # query n-grams weighted by their carry rate
+
+
+def _bigrams(grams: list[str]) -> list[str]:
+    """The character bigrams among ``Tokenizer.analyze`` n-grams (they come in text order)."""
+    return [g for g in grams if len(g) == 2 and not g.isascii()]
 
 
 def _tokenize(docs: Sequence[KBDoc], tokenizer: Tokenizer, words: Vocabulary, grams: Vocabulary) -> _Corpus:
-    """Token ids of every field of every entry, plus the (question, answer) training pairs."""
+    """Token ids of every field of every entry."""
     c = _Corpus()
-    answer, question, similar = c.answer, c.question, c.similar
-    keywords, pair_docs, pair_questions = c.keywords, c.pair_docs, c.pair_questions
     for index, doc in enumerate(docs):
         w, g = tokenizer.analyze(doc.answer)
-        answer.words.append(words.add(w))
-        answer.ngrams.append(grams.add(g))
-        q_words, q_grams = tokenizer.analyze(doc.question) if doc.question else ([], [])
-        question.words.append(words.add(q_words))
-        question.ngrams.append(grams.add(q_grams))
-        sim_words: list[int] = []
-        sim_grams: list[int] = []
-        if q_words:
-            pair_docs.append(index)
-            pair_questions.append(question.words[-1])
-        for text in doc.similar:
-            sw, sg = tokenizer.analyze(text)
-            ids = words.add(sw)
-            sim_words.extend(ids)
-            sim_grams.extend(grams.add(sg))
-            if ids:
-                pair_docs.append(index)
-                pair_questions.append(ids)
-        similar.words.append(sim_words)
-        similar.ngrams.append(sim_grams)
-        keywords.append(words.add([t for k in doc.keywords for t in tokenizer.words(k)]))
+        c.answer_words.append(words.add(w))
+        c.answer_grams.append(grams.add(g))
+        c.answer_bigrams.append(grams.add(_bigrams(g)))
+        c.lead_grams.append(grams.add(tokenizer.ngrams(lead_sentence(doc.answer))))
+        for position, text in enumerate([doc.question, *doc.similar]):
+            if not text:
+                continue
+            q_words, q_grams = tokenizer.analyze(text)
+            if position == 0:
+                c.standard.add(len(c.questions))
+            c.questions.append(
+                _Question(index, text, words.add(q_words), grams.add(q_grams), grams.add(_bigrams(q_grams)))
+            )
+        c.keywords.append(words.add([t for k in doc.keywords for t in tokenizer.words(k)]))
     return c
+
+
+def _question_fields(
+    corpus: _Corpus, n_docs: int, n_words: int, n_grams: int, s: RankerSettings, scale: float, skip: set[str]
+) -> list[_Field]:
+    """BM25 fields over the stored questions, leaving out those whose text is in ``skip``."""
+    parts: dict[str, list[list[int]]] = {name: [[] for _ in range(n_docs)] for name in _QUESTION_FIELDS}
+    for number, q in enumerate(corpus.questions):
+        if q.text in skip:
+            continue
+        prefix = "question" if number in corpus.standard else "similar"
+        parts[f"{prefix}_words"][q.entry].extend(q.words)
+        parts[f"{prefix}_ngrams"][q.entry].extend(q.grams)
+    out = []
+    for name in _QUESTION_FIELDS:
+        weight = getattr(s, name) * scale
+        is_words = name.endswith("_words")
+        counts = count_matrix(parts[name], n_words if is_words else n_grams)
+        if weight > 0 and counts.nnz:
+            out.append(_Field(name, weight, BM25Field(counts, k1=s.k1, b=s.b), is_words, False))
+    return out
+
+
+def _position_weighted(docs: Sequence[list[int]], n_cols: int, decay: float) -> sp.csr_matrix:
+    """Document × token matrix where the i-th token of a document counts exp(-i / decay)."""
+    lengths = np.fromiter((len(d) for d in docs), dtype=np.int64, count=len(docs))
+    indptr = np.zeros(len(docs) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=indptr[1:])
+    cols = np.fromiter((t for d in docs for t in d), dtype=np.int64, count=int(indptr[-1]))
+    positions = np.arange(len(cols)) - np.repeat(indptr[:-1], lengths)
+    data = np.exp(-positions / decay).astype(np.float32)
+    mat = sp.csr_matrix((data, cols, indptr), shape=(len(docs), n_cols))
+    mat.sum_duplicates()
+    return mat
+
+
+def _carry_rates(corpus: _Corpus, answers: sp.csr_matrix, prior: float) -> FloatArray:
+    """Per n-gram: how much likelier than average an n-gram of a stored question recurs in its answer.
+
+    ``(n_both + prior · mean) / (n_question + prior) / mean``, with the counts taken over the
+    (question, answer) pairs of the knowledge base; 1 for n-grams no question contains.
+    """
+    n_grams = answers.shape[1]
+    pairs = [q for q in corpus.questions if q.grams]
+    if prior <= 0 or not pairs:
+        return np.ones(n_grams, dtype=np.float32)
+    asked = count_matrix([sorted(set(q.grams)) for q in pairs], n_grams)
+    present = answers[[q.entry for q in pairs]]
+    present.data[:] = 1.0
+    n_question = np.asarray(asked.sum(axis=0)).ravel()
+    n_both = np.asarray(asked.multiply(present).sum(axis=0)).ravel()
+    mean = float(n_both.sum() / max(n_question.sum(), 1.0)) or 1.0
+    return ((n_both + prior * mean) / (n_question + prior) / mean).astype(np.float32)
 
 
 def _standardise(scores: FloatArray, depth: int) -> FloatArray:
@@ -163,14 +250,17 @@ class Retriever:
         self.doc_ids: list[str] = []
         self.words = Vocabulary()
         self.grams = Vocabulary()
-        self.fields: list[tuple[str, float, BM25Field]] = []
-        self._field_is_words: dict[str, bool] = {}
+        self.fields: list[_Field] = []
+        self.carry: FloatArray = np.ones(0, dtype=np.float32)
         self.translation: TranslationModel | None = None
+        self.ngram_translation: TranslationModel | None = None
+        self.question_scale = 1.0
+        self.tuning: dict[float, float] = {}  # question scale → MRR@10 of the held-out questions
         self.build_seconds = 0.0
 
     @classmethod
     def build(cls, docs: Sequence[KBDoc], tokenizer: Tokenizer, settings: RankerSettings | None = None) -> Retriever:
-        """Index ``docs`` and learn the translation model from their (question, answer) pairs."""
+        """Index ``docs``, learn the translation model and the question fields' weight."""
         started = time.perf_counter()
         self = cls(tokenizer, settings)
         s = self.settings
@@ -179,68 +269,152 @@ class Retriever:
         for doc in self.docs:
             for keyword in doc.keywords:
                 tokenizer.add_word(keyword)
-        words, grams = self.words, self.grams
-        corpus = _tokenize(self.docs, tokenizer, words, grams)
-        answer, question, similar = corpus.answer, corpus.question, corpus.similar
-        keywords, pair_docs, pair_questions = corpus.keywords, corpus.pair_docs, corpus.pair_questions
-        n_words, n_grams = len(words), len(grams)
-        answer_counts = count_matrix(answer.words, n_words)
+        corpus = _tokenize(self.docs, tokenizer, self.words, self.grams)
+        n_docs, n_words, n_grams = len(self.docs), len(self.words), len(self.grams)
+        answer_counts = count_matrix(corpus.answer_words, n_words)
+        answer_grams = count_matrix(corpus.answer_grams, n_grams)
+        self.carry = _carry_rates(corpus, answer_grams, s.carry_prior)
         specs = [
-            ("answer_words", s.answer_words, answer_counts, True),
-            ("answer_ngrams", s.answer_ngrams, count_matrix(answer.ngrams, n_grams), False),
-            ("question_words", s.question_words, count_matrix(question.words, n_words), True),
-            ("question_ngrams", s.question_ngrams, count_matrix(question.ngrams, n_grams), False),
-            ("similar_words", s.similar_words, count_matrix(similar.words, n_words), True),
-            ("similar_ngrams", s.similar_ngrams, count_matrix(similar.ngrams, n_grams), False),
-            ("keywords", s.keywords, count_matrix(keywords, n_words), True),
+            ("answer_words", s.answer_words, answer_counts, True, False),
+            ("answer_ngrams", s.answer_ngrams, answer_grams, False, True),
+            ("answer_lead", s.answer_lead, count_matrix(corpus.lead_grams, n_grams), False, True),
+            ("keywords", s.keywords, count_matrix(corpus.keywords, n_words), True, False),
         ]
-        for name, weight, counts, is_words in specs:
+        for name, weight, counts, is_words, carry in specs:
             if weight > 0 and counts.nnz:
-                self.fields.append((name, weight, BM25Field(counts, k1=s.k1, b=s.b)))
-                self._field_is_words[name] = is_words
-        if s.translation > 0 and pair_docs:
-            totals = (
-                np.bincount(
-                    np.fromiter((t for q in pair_questions for t in q), dtype=np.int64), minlength=n_words
-                ).astype(np.float64)
-                + np.asarray(answer_counts.sum(axis=0)).ravel()
-            )
-            background = ((totals + 0.5) / (totals.sum() + 0.5 * n_words)).astype(np.float32)
-            self.translation = TranslationModel(
-                answer_counts, pair_docs, pair_questions, background, s.translation_model
-            )
+                self.fields.append(_Field(name, weight, BM25Field(counts, k1=s.k1, b=s.b), is_words, carry))
+        probes = self._pick_probes(corpus)
+        skipped = set(probes)
+        self.translation = self._train_translation(corpus, False, skipped)
+        self.ngram_translation = self._train_translation(corpus, True, skipped)
+        if probes:
+            self.question_scale = self._tune_question_scale(corpus, n_docs, n_words, n_grams, probes)
+            held_out_pairs = sum(1 for q in corpus.questions if q.text in skipped)
+            if held_out_pairs > s.retrain_share * len(corpus.questions):  # a small KB misses them: retrain
+                self.translation = self._train_translation(corpus, False, set())
+                self.ngram_translation = self._train_translation(corpus, True, set())
+        self.fields.extend(_question_fields(corpus, n_docs, n_words, n_grams, s, self.question_scale, set()))
         self.build_seconds = time.perf_counter() - started
         return self
+
+    def _train_translation(self, corpus: _Corpus, bigrams: bool, skip: set[str]) -> TranslationModel | None:
+        """A translation model learned from the (question, answer) pairs, leaving out ``skip``.
+
+        Over words (the whole answer) or over character bigrams (the answer's first
+        ``ngram_window`` bigrams); either scores the answer with its opening weighted most.
+        """
+        s = self.settings
+        weight = s.translation_ngrams if bigrams else s.translation
+        pairs = [q for q in corpus.questions if (q.bigrams if bigrams else q.words) and q.text not in skip]
+        if weight <= 0 or not pairs:
+            return None
+        if bigrams:
+            n_cols, answers, decay = len(self.grams), corpus.answer_bigrams, s.ngram_decay
+            questions = [q.bigrams for q in pairs]
+            train = count_matrix([a[: s.ngram_window] for a in answers], n_cols)
+            full = count_matrix(answers, n_cols)
+        else:
+            n_cols, answers, decay = len(self.words), corpus.answer_words, s.position_decay
+            questions = [q.words for q in pairs]
+            train = full = count_matrix(answers, n_cols)
+        question_totals = np.bincount(np.fromiter((t for q in questions for t in q), dtype=np.int64), minlength=n_cols)
+        totals = question_totals.astype(np.float64) + np.asarray(full.sum(axis=0)).ravel()
+        background = ((totals + 0.5) / (totals.sum() + 0.5 * n_cols)).astype(np.float32)
+        scoring = _position_weighted(answers, n_cols, decay) if decay > 0 else full
+        return TranslationModel(
+            train, [q.entry for q in pairs], questions, background, s.translation_model, scoring=scoring
+        )
+
+    def _pick_probes(self, corpus: _Corpus) -> list[str]:
+        """Up to ``tuning_probes`` distinct stored question texts (at most a quarter), spread evenly."""
+        s = self.settings
+        texts = sorted({q.text for q in corpus.questions if q.words})
+        count = min(s.tuning_probes, len(texts) // 4)  # three quarters stay to be found by
+        if count < s.min_tuning_probes or len(s.question_scales) < 2:
+            return []
+        step = len(texts) / count
+        return [texts[int(i * step)] for i in range(count)]
+
+    def _tune_question_scale(
+        self, corpus: _Corpus, n_docs: int, n_words: int, n_grams: int, probes: list[str]
+    ) -> float:
+        """The question-field scale under which held-out stored questions best find their own entries.
+
+        The ``probes`` are left out of the question fields and of the translation model; each is
+        searched for, and the entries that carried it count as right (MRR@10). Ties go to the
+        larger scale.
+        """
+        s = self.settings
+        owners: dict[str, set[int]] = {}
+        tokens: dict[str, _Ids] = {}
+        for q in corpus.questions:
+            owners.setdefault(q.text, set()).add(q.entry)
+            tokens[q.text] = _Ids(q.words, q.grams, q.bigrams)
+        held_out = _question_fields(corpus, n_docs, n_words, n_grams, s, 1.0, set(probes))
+        answer_side: list[FloatArray] = []
+        question_side: list[FloatArray] = []
+        for text in probes:
+            answer_side.append(self._weighted_sum(self._components(tokens[text], self.fields)))
+            question_side.append(self._weighted_sum(self._components(tokens[text], held_out, translation=False)))
+        results: dict[float, float] = {}
+        for scale in s.question_scales:
+            total = 0.0
+            for text, a_scores, q_scores in zip(probes, answer_side, question_side, strict=True):
+                scores = a_scores + scale * q_scores
+                best_right = max(float(scores[i]) for i in owners[text])
+                rank = int(np.count_nonzero(scores > best_right)) + 1
+                total += 1.0 / rank if rank <= 10 else 0.0
+            results[scale] = total / len(probes)
+        self.tuning = results
+        return max(results, key=lambda scale: (round(results[scale], 6), scale))
 
     def __len__(self) -> int:
         return len(self.doc_ids)
 
-    def components(self, query: str) -> dict[str, FloatArray]:
-        """Raw score vector of every component (for tuning and diagnostics)."""
-        q_words, q_grams = self.tokenizer.analyze(query)
-        word_ids = self.words.lookup(q_words)
-        gram_ids = self.grams.lookup(q_grams)
-        out: dict[str, FloatArray] = {}
-        for name, _weight, index in self.fields:
-            out[name] = index.score(word_ids if self._field_is_words[name] else gram_ids)
-        if self.translation is not None:
-            out["translation"] = self.translation.score(word_ids)
+    def _components(
+        self, ids: _Ids, fields: Sequence[_Field], translation: bool = True
+    ) -> dict[str, tuple[float, FloatArray]]:
+        """``name → (weight, raw scores)`` of ``fields`` (and the translation models)."""
+        out: dict[str, tuple[float, FloatArray]] = {}
+        for f in fields:
+            if f.words:
+                out[f.name] = (f.weight, f.index.score(ids.words))
+            else:
+                out[f.name] = (f.weight, f.index.score(ids.grams, self.carry if f.carry else None))
+        if translation and self.translation is not None:
+            out["translation"] = (self.settings.translation, self.translation.score(ids.words))
+        if translation and self.ngram_translation is not None:
+            out["translation_ngrams"] = (self.settings.translation_ngrams, self.ngram_translation.score(ids.bigrams))
         return out
 
+    def _weighted_sum(self, components: dict[str, tuple[float, FloatArray]]) -> FloatArray:
+        total = np.zeros(len(self.doc_ids), dtype=np.float32)
+        for weight, scores in components.values():
+            total += weight * _standardise(scores, self.settings.norm_depth)
+        return total
+
+    def _query_ids(self, query: str) -> _Ids:
+        q_words, q_grams = self.tokenizer.analyze(query)
+        return _Ids(self.words.lookup(q_words), self.grams.lookup(q_grams), self.grams.lookup(_bigrams(q_grams)))
+
+    def components(self, query: str) -> dict[str, FloatArray]:
+        """Raw score vector of every component (for tuning and diagnostics)."""
+        components = self._components(self._query_ids(query), self.fields)
+        return {name: scores for name, (_, scores) in components.items()}
+
     def weights(self) -> dict[str, float]:
-        """The fusion weight of every active component."""
-        out = {name: weight for name, weight, _ in self.fields}
+        """The fusion weight of every active component (question fields after tuning)."""
+        out = {f.name: f.weight for f in self.fields}
         if self.translation is not None:
             out["translation"] = self.settings.translation
+        if self.ngram_translation is not None:
+            out["translation_ngrams"] = self.settings.translation_ngrams
         return out
 
     def fused(self, query: str) -> FloatArray:
         """Fused score of every entry: weighted mean of the standardised component scores."""
-        total = np.zeros(len(self.doc_ids), dtype=np.float32)
-        weights = self.weights()
-        for name, scores in self.components(query).items():
-            total += weights[name] * _standardise(scores, self.settings.norm_depth)
-        weight_sum = sum(weights.values())
+        total = self._weighted_sum(self._components(self._query_ids(query), self.fields))
+        weight_sum = sum(self.weights().values())
         return total / weight_sum if weight_sum > 0 else total
 
     def confidence(self, top: float, second: float) -> float:

@@ -88,11 +88,13 @@ class TranslationModel:
         pair_questions: Sequence[Sequence[int]],
         background: FloatArray,
         settings: TranslationSettings | None = None,
+        scoring: sp.csr_matrix | None = None,
     ) -> None:
         """Train on pairs (``answers`` row ``pair_docs[i]``, question ids ``pair_questions[i]``).
 
         ``answers`` is the entry × word count matrix of the answer texts; ``background`` the
-        collection probability of every word id.
+        collection probability of every word id. ``scoring`` (same shape, default ``answers``)
+        is the term-weight matrix queries are scored against, such as position-weighted counts.
         """
         self.settings = s = settings or TranslationSettings()
         answers = answers.tocsr().astype(np.float32)
@@ -110,8 +112,9 @@ class TranslationModel:
         self._t_indptr: IntArray = table.indptr.astype(np.int64)
         self._t_indices: IntArray = table.indices.astype(np.int64)
         self._t_data: FloatArray = table.data.astype(np.float32)
-        doc_len = np.asarray(answers.sum(axis=1)).ravel()
-        probs = (sp.diags((1.0 / np.maximum(doc_len, 1.0)).astype(np.float32)) @ answers).tocsc()
+        target = answers if scoring is None else scoring.tocsr().astype(np.float32)
+        doc_len = np.asarray(target.sum(axis=1)).ravel()
+        probs = (sp.diags((1.0 / np.maximum(doc_len, 1e-6)).astype(np.float32)) @ target).tocsc()
         self._p_indptr: IntArray = probs.indptr.astype(np.int64)
         self._p_indices: IntArray = probs.indices.astype(np.int64)
         self._p_data: FloatArray = probs.data.astype(np.float32)
