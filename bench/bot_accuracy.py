@@ -1,6 +1,6 @@
 """Bot retrieval accuracy on an exported FAQ benchmark (``kb.jsonl`` + ``queries-valid.jsonl``).
 
-    python bench/bot_accuracy.py --data /work/iqa [[--limit N] [--calibrate]
+    python bench/bot_accuracy.py --data /work/iqa [--limit N] [--calibrate] [--embeddings CACHE.npz]
 
 Prints figures as it goes and ends with one JSON line. ``--calibrate`` also fits the
 confidence curve (logistic regression of "top hit is right" on the fused top score and the
@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from kefu.bot.decision import Thresholds, decide
+from kefu.bot.embeddings import load_embedder
 from kefu.bot.evaluation import evaluate_retriever, load_kb, load_queries
 from kefu.bot.retrieval import RankerSettings, Retriever
 from kefu.bot.tokenizer import Tokenizer
@@ -53,6 +54,12 @@ def main() -> None:
     parser.add_argument("--split", default="valid")
     parser.add_argument("--limit", type=int, default=None)
     parser.add_argument("--calibrate", action="store_true")
+    parser.add_argument(
+        "--embeddings",
+        type=Path,
+        metavar="CACHE.npz",
+        help="fuse the dense embeddings extra; answer vectors are cached in this file (embedding 27k takes a while)",
+    )
     args = parser.parse_args()
 
     started = time.perf_counter()
@@ -60,7 +67,12 @@ def main() -> None:
     queries = load_queries(args.data / f"queries-{args.split}.jsonl")[: args.limit]
     print(f"loaded {len(docs)} entries, {len(queries)} queries in {time.perf_counter() - started:.1f}s")
     settings = RankerSettings()
-    retriever = Retriever.build(docs, Tokenizer(), settings)
+    embedder = None
+    if args.embeddings:
+        embedder = load_embedder(cache_file=args.embeddings)
+        if embedder is None:
+            parser.error("--embeddings needs the extra: pip install -e '.[embeddings]'")
+    retriever = Retriever.build(docs, Tokenizer(), settings, embedder)
     print(f"index built in {retriever.build_seconds:.1f}s", flush=True)
     tuning = ", ".join(f"{scale:g}: {mrr:.3f}" for scale, mrr in retriever.tuning.items())
     print(f"question fields scale {retriever.question_scale:g} (held-out questions' MRR@10 by scale: {tuning})")
@@ -83,6 +95,7 @@ def main() -> None:
         "bench": "bot_accuracy",
         "split": args.split,
         "question_scale": retriever.question_scale,
+        "embeddings": embedder is not None,
         **report.as_dict(),
     }
     result.pop("extra", None)

@@ -45,7 +45,13 @@ def database_url(tmp_path: Path) -> str:
 @pytest.fixture
 def settings(tmp_path: Path, database_url: str) -> Settings:
     """Core tests run with the bot off, so conversations go straight to the agents' queue."""
-    return Settings(data_dir=tmp_path / "data", database_url=database_url, max_upload_bytes=200_000, bot_enabled=False)
+    return Settings(
+        data_dir=tmp_path / "data",
+        database_url=database_url,
+        max_upload_bytes=200_000,
+        bot_enabled=False,
+        bot_embeddings=False,
+    )
 
 
 @pytest.fixture

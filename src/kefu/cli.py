@@ -183,9 +183,16 @@ def eval_command(
     queries: Annotated[Path, typer.Option("--queries", help="Queries: JSONL lines {query, expected[ids]}")],
     limit: Annotated[int | None, typer.Option(help="Only the first N queries")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the figures as one JSON object")] = False,
+    embeddings: Annotated[
+        bool, typer.Option(help="Fuse dense embeddings (needs the embeddings extra; used when installed)")
+    ] = True,
 ) -> None:
     """Rank every query against the knowledge base: P@1, MRR@10, Recall@5, decisions and latency."""
     from kefu.bot import evaluation  # noqa: PLC0415  (numpy-heavy; only this command needs it)
+    from kefu.bot.embeddings import load_embedder  # noqa: PLC0415
+
+    embedder = load_embedder() if embeddings else None
+    typer.echo(f"dense embeddings: {'on' if embedder else 'off'}", err=True)
 
     with typer.progressbar(length=1, label="ranking", file=sys.stderr) as bar:
         state = {"done": 0}
@@ -196,7 +203,7 @@ def eval_command(
             state["done"] = done
 
         try:
-            report = evaluation.evaluate(kb, queries, limit=limit, progress=progress)
+            report = evaluation.evaluate(kb, queries, limit=limit, progress=progress, embedder=embedder)
         except (OSError, ValueError, KefuError) as exc:
             typer.echo(f"error: {exc}", err=True)
             raise typer.Exit(2) from None

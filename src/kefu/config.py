@@ -39,6 +39,7 @@ class Settings(BaseSettings):
     max_ws_frame_bytes: int = Field(default=64 * 1024, ge=1024)
     default_locale: str = "zh-CN"
     bot_enabled: bool = True
+    bot_embeddings: bool = True  # fuse dense embeddings when the ``embeddings`` extra is installed
     bot_answer_threshold: float = Field(default=0.6, ge=0, le=1)
     bot_clarify_threshold: float = Field(default=0.25, ge=0, le=1)
     bot_handover_on_request: bool = True

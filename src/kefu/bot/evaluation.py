@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from kefu.bot.decision import Thresholds, decide
+from kefu.bot.embeddings import Embedder
 from kefu.bot.retrieval import KBDoc, RankerSettings, Retriever
 from kefu.bot.tokenizer import Tokenizer
 
@@ -93,11 +94,12 @@ def evaluate(
     tokenizer: Tokenizer | None = None,
     limit: int | None = None,
     progress: ProgressCallback | None = None,
+    embedder: Embedder | None = None,
 ) -> EvalReport:
     """Build a retriever over the whole knowledge base and rank every query against it."""
     docs = load_kb(Path(kb_path))
     queries = load_queries(Path(queries_path))[:limit]
-    retriever = Retriever.build(docs, tokenizer or Tokenizer(), settings)
+    retriever = Retriever.build(docs, tokenizer or Tokenizer(), settings, embedder)
     return evaluate_retriever(retriever, queries, thresholds=thresholds, progress=progress)
 
 

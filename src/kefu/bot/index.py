@@ -6,6 +6,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from kefu.bot.embeddings import Embedder
 from kefu.bot.entries import EntryView
 from kefu.bot.question_match import QuestionMatcher
 from kefu.bot.retrieval import KBDoc, Retriever
@@ -40,6 +41,7 @@ class BotIndex:
         now: datetime,
         user_words: Iterable[str] = (),
         synonyms: Iterable[Sequence[str]] = (),
+        embedder: Embedder | None = None,
     ) -> BotIndex:
         """Index the entries active at ``now`` with the company's dictionary and synonyms."""
         active = [entry for entry in entries if entry.active(now)]
@@ -48,7 +50,7 @@ class BotIndex:
         tokenizer = Tokenizer(user_words, synonyms)
         docs = [KBDoc(str(e.id), e.question, list(e.similar), e.answer, list(e.keywords)) for e in active]
         matcher = QuestionMatcher(tokenizer, {str(e.id): [e.question, *e.similar] for e in active})
-        return cls(active, Retriever.build(docs, tokenizer), matcher)
+        return cls(active, Retriever.build(docs, tokenizer, embedder=embedder), matcher)
 
     def __len__(self) -> int:
         return len(self._entries)

@@ -32,6 +32,7 @@ import numpy as np
 import scipy.sparse as sp  # type: ignore[import-untyped]
 
 from kefu.bot.bm25 import BM25Field, FloatArray, Vocabulary, count_matrix
+from kefu.bot.embeddings import Embedder
 from kefu.bot.tokenizer import Tokenizer
 from kefu.bot.translation import TranslationModel, TranslationSettings
 
@@ -82,6 +83,7 @@ class RankerSettings:
     tuning_probes: int = 100  # held-out questions used to choose among them
     min_tuning_probes: int = 10  # fewer probes than this (under 40 questions): keep scale 1
     retrain_share: float = 0.02  # held-out share of the questions above which the model is retrained
+    embedding: float = 1.0  # dense answer-opening embeddings, when an embedder is given
     norm_depth: int = 100
     # confidence = sigmoid(conf_scale * top + conf_margin * (top - second) + conf_bias)
     conf_scale: float = 0.843
@@ -107,6 +109,7 @@ class _Ids(NamedTuple):
     words: list[int]
     grams: list[int]
     bigrams: list[int]
+    vector: FloatArray | None = None  # dense query embedding (with the embeddings extra)
 
 
 @dataclass(slots=True)
@@ -254,13 +257,24 @@ class Retriever:
         self.carry: FloatArray = np.ones(0, dtype=np.float32)
         self.translation: TranslationModel | None = None
         self.ngram_translation: TranslationModel | None = None
+        self.embedder: Embedder | None = None
+        self.vectors: FloatArray | None = None  # entry × dimension, answer openings
         self.question_scale = 1.0
         self.tuning: dict[float, float] = {}  # question scale → MRR@10 of the held-out questions
         self.build_seconds = 0.0
 
     @classmethod
-    def build(cls, docs: Sequence[KBDoc], tokenizer: Tokenizer, settings: RankerSettings | None = None) -> Retriever:
-        """Index ``docs``, learn the translation model and the question fields' weight."""
+    def build(
+        cls,
+        docs: Sequence[KBDoc],
+        tokenizer: Tokenizer,
+        settings: RankerSettings | None = None,
+        embedder: Embedder | None = None,
+    ) -> Retriever:
+        """Index ``docs``, learn the translation model and the question fields' weight.
+
+        With an ``embedder`` the answers' openings are embedded too and fused as one more component.
+        """
         started = time.perf_counter()
         self = cls(tokenizer, settings)
         s = self.settings
@@ -283,6 +297,9 @@ class Retriever:
         for name, weight, counts, is_words, carry in specs:
             if weight > 0 and counts.nnz:
                 self.fields.append(_Field(name, weight, BM25Field(counts, k1=s.k1, b=s.b), is_words, carry))
+        if embedder is not None and s.embedding > 0 and self.docs:
+            self.embedder = embedder
+            self.vectors = embedder.passages([d.answer or d.question for d in self.docs])
         probes = self._pick_probes(corpus)
         skipped = set(probes)
         self.translation = self._train_translation(corpus, False, skipped)
@@ -383,6 +400,8 @@ class Retriever:
                 out[f.name] = (f.weight, f.index.score(ids.grams, self.carry if f.carry else None))
         if translation and self.translation is not None:
             out["translation"] = (self.settings.translation, self.translation.score(ids.words))
+        if translation and self.vectors is not None and ids.vector is not None:
+            out["embedding"] = (self.settings.embedding, self.vectors @ ids.vector)
         if translation and self.ngram_translation is not None:
             out["translation_ngrams"] = (self.settings.translation_ngrams, self.ngram_translation.score(ids.bigrams))
         return out
@@ -395,7 +414,10 @@ class Retriever:
 
     def _query_ids(self, query: str) -> _Ids:
         q_words, q_grams = self.tokenizer.analyze(query)
-        return _Ids(self.words.lookup(q_words), self.grams.lookup(q_grams), self.grams.lookup(_bigrams(q_grams)))
+        vector = self.embedder.query(query) if self.embedder is not None and self.vectors is not None else None
+        return _Ids(
+            self.words.lookup(q_words), self.grams.lookup(q_grams), self.grams.lookup(_bigrams(q_grams)), vector
+        )
 
     def components(self, query: str) -> dict[str, FloatArray]:
         """Raw score vector of every component (for tuning and diagnostics)."""
@@ -409,6 +431,8 @@ class Retriever:
             out["translation"] = self.settings.translation
         if self.ngram_translation is not None:
             out["translation_ngrams"] = self.settings.translation_ngrams
+        if self.vectors is not None:
+            out["embedding"] = self.settings.embedding
         return out
 
     def fused(self, query: str) -> FloatArray:

@@ -15,6 +15,7 @@ from collections.abc import Callable, Coroutine
 from typing import Any
 
 from kefu.bot import actions
+from kefu.bot.embeddings import Embedder, load_embedder
 from kefu.bot.entries import all_entries
 from kefu.bot.index import BotIndex
 from kefu.bot.intents import is_english
@@ -69,6 +70,8 @@ class BotService:
         self._locks: dict[int, tuple[asyncio.Lock, int]] = {}
         self._tasks: set[asyncio.Task[None]] = set()
         self._rebuild_lock = asyncio.Lock()
+        self._embedder: Embedder | None = None
+        self._embedder_loaded = False
 
     async def start(self) -> Callable[[], None]:
         """Build the index, answer anything left unanswered before a restart, and start listening."""
@@ -111,7 +114,11 @@ class BotService:
                 if term.kind == "synonym" and term.canonical:
                     groups.setdefault(term.canonical, [term.canonical]).append(term.term)
             now = self.ctx.clock.now()
-            index = await asyncio.to_thread(BotIndex.build, entries, now, words, list(groups.values()))
+            if not self._embedder_loaded and self.ctx.settings.bot_embeddings:
+                self._embedder = await asyncio.to_thread(load_embedder)
+                self._embedder_loaded = True
+                log.info("dense embeddings: %s", "on" if self._embedder else "not installed")
+            index = await asyncio.to_thread(BotIndex.build, entries, now, words, list(groups.values()), self._embedder)
             self.policy = Policy(index, self.settings, self.is_angry)
             log.info("bot index rebuilt: %d active entries", len(index))
 
