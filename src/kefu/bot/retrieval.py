@@ -83,7 +83,7 @@ class RankerSettings:
     tuning_probes: int = 100  # held-out questions used to choose among them
     min_tuning_probes: int = 10  # fewer probes than this (under 40 questions): keep scale 1
     retrain_share: float = 0.02  # held-out share of the questions above which the model is retrained
-    embedding: float = 1.0  # dense answer-opening embeddings, when an embedder is given
+    embedding: float = 1.5  # dense answer-opening embeddings, when an embedder is given
     norm_depth: int = 100
     # confidence = sigmoid(conf_scale * top + conf_margin * (top - second) + conf_bias)
     conf_scale: float = 0.843
