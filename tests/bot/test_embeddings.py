@@ -62,6 +62,8 @@ def test_embedding_is_fused_as_a_component():
     dense = Retriever.build(docs, Tokenizer(), embedder=Embedder(ConceptModel()))
     assert "embedding" in dense.weights()
     assert dense.search("手机丢了")[0].doc_id == "lost"  # only the embedding links 手机/丢 to phone/lost
+    # its own confidence curve (fitted with the component fused in)
+    assert dense.confidence(2.0, 1.0) != plain.confidence(2.0, 1.0)
 
 
 def test_without_the_extra_there_is_no_embedder(monkeypatch):

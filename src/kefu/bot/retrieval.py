@@ -89,6 +89,10 @@ class RankerSettings:
     conf_scale: float = 0.843
     conf_margin: float = 0.068
     conf_bias: float = -4.298
+    # the same curve fitted with the dense embedding component fused in
+    dense_conf_scale: float = 0.705
+    dense_conf_margin: float = 0.301
+    dense_conf_bias: float = -3.716
 
 
 _QUESTION_FIELDS = ("question_words", "question_ngrams", "similar_words", "similar_ngrams")
@@ -444,6 +448,8 @@ class Retriever:
     def confidence(self, top: float, second: float) -> float:
         """Calibrated probability that the entry scored ``top`` is right, given the runner-up."""
         s = self.settings
+        if self.vectors is not None:
+            return _sigmoid(s.dense_conf_scale * top + s.dense_conf_margin * (top - second) + s.dense_conf_bias)
         return _sigmoid(s.conf_scale * top + s.conf_margin * (top - second) + s.conf_bias)
 
     def search(self, query: str, k: int = 10) -> list[Hit]:
