@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import threading
 from collections.abc import Callable, Coroutine
 from typing import Any
 
@@ -19,7 +20,7 @@ from kefu.bot.embeddings import Embedder, load_embedder
 from kefu.bot.entries import all_entries
 from kefu.bot.index import BotIndex
 from kefu.bot.intents import is_english
-from kefu.bot.policy import BotSettings, Policy, State
+from kefu.bot.policy import BotSettings, Policy, State, Turn
 from kefu.bot.sentiment import analyze
 from kefu.context import Context
 from kefu.errors import Conflict, InvalidInput, NotFound
@@ -72,6 +73,7 @@ class BotService:
         self._rebuild_lock = asyncio.Lock()
         self._embedder: Embedder | None = None
         self._embedder_loaded = False
+        self._search_lock = threading.Lock()
 
     async def start(self) -> Callable[[], None]:
         """Build the index, answer anything left unanswered before a restart, and start listening."""
@@ -152,8 +154,14 @@ class BotService:
             text = message.text
         if not text.strip() and pick is None:
             return  # An attachment alone: leave it for a person to look at.
-        turn = self.policy.respond(text, state, pick=pick)
+        turn = await asyncio.to_thread(self._respond, self.policy, text, state, pick)
         await actions.apply_turn(self.ctx, conversation_id, turn, message_id)
+
+    def _respond(self, policy: Policy, text: str, state: State, pick: int | None) -> Turn:
+        """The policy's turn, off the event loop (a search with dense embeddings takes tens of ms);
+        one at a time, since the ranker's caches are not shared safely between threads."""
+        with self._search_lock:
+            return policy.respond(text, state, pick=pick)
 
     async def feedback(self, customer: CustomerPrincipal, conversation_id: int, message_id: int, helpful: bool) -> None:
         """Record 有帮助/没帮助 on a bot answer; 没帮助 offers the next best answers or a person."""
