@@ -118,11 +118,3 @@ def test_too_few_questions_keep_the_default_scale():
     r = Retriever.build(docs, Tokenizer())
     assert r.question_scale == 1.0
     assert r.tuning == {}
-
-
-def test_bigram_translation_option():
-    r = Retriever.build(_faq(), Tokenizer(), RankerSettings(translation_ngrams=0.5))
-    assert r.ngram_translation is not None
-    assert "translation_ngrams" in r.weights()
-    assert r.search("开发票")[0].doc_id == "发票"
-    assert Retriever.build(_faq(), Tokenizer()).ngram_translation is None

@@ -74,9 +74,6 @@ class RankerSettings:
     keywords: float = 0.3
     translation: float = 1.5
     translation_model: TranslationSettings = field(default_factory=TranslationSettings)
-    translation_ngrams: float = 0.0  # > 0: a second translation model, over character bigrams
-    ngram_window: int = 40  # bigrams of the answer's opening it learns from
-    ngram_decay: float = 15.0  # bigrams: position weighting when scoring
     position_decay: float = 10.0  # words: the translation model weighs answer word i by exp(-i / decay)
     carry_prior: float = 20.0  # pseudo-count pulling an n-gram's carry rate to the mean (0: no weighting)
     question_scales: tuple[float, ...] = (0.0, 0.25, 0.5, 1.0, 2.0)  # candidates for the question fields
@@ -108,11 +105,10 @@ def lead_sentence(text: str, limit: int = 200) -> str:
 
 
 class _Ids(NamedTuple):
-    """A text's word, n-gram and bigram ids."""
+    """A text's word and n-gram ids."""
 
     words: list[int]
     grams: list[int]
-    bigrams: list[int]
     vector: FloatArray | None = None  # dense query embedding (with the embeddings extra)
 
 
@@ -122,7 +118,6 @@ class _Question:
     text: str
     words: list[int]
     grams: list[int]
-    bigrams: list[int]
 
 
 @dataclass(slots=True)
@@ -130,7 +125,6 @@ class _Corpus:
     answer_words: list[list[int]] = field(default_factory=list)
     answer_grams: list[list[int]] = field(default_factory=list)
     lead_grams: list[list[int]] = field(default_factory=list)
-    answer_bigrams: list[list[int]] = field(default_factory=list)  # in text order
     keywords: list[list[int]] = field(default_factory=list)
     questions: list[_Question] = field(default_factory=list)  # standard and similar, in entry order
     standard: set[int] = field(default_factory=set)  # indexes into ``questions`` of standard questions
@@ -145,11 +139,6 @@ class _Field:
     carry: bool  # query n-grams weighted by their carry rate
 
 
-def _bigrams(grams: list[str]) -> list[str]:
-    """The character bigrams among ``Tokenizer.analyze`` n-grams (they come in text order)."""
-    return [g for g in grams if len(g) == 2 and not g.isascii()]
-
-
 def _tokenize(docs: Sequence[KBDoc], tokenizer: Tokenizer, words: Vocabulary, grams: Vocabulary) -> _Corpus:
     """Token ids of every field of every entry."""
     c = _Corpus()
@@ -157,7 +146,6 @@ def _tokenize(docs: Sequence[KBDoc], tokenizer: Tokenizer, words: Vocabulary, gr
         w, g = tokenizer.analyze(doc.answer)
         c.answer_words.append(words.add(w))
         c.answer_grams.append(grams.add(g))
-        c.answer_bigrams.append(grams.add(_bigrams(g)))
         c.lead_grams.append(grams.add(tokenizer.ngrams(lead_sentence(doc.answer))))
         for position, text in enumerate([doc.question, *doc.similar]):
             if not text:
@@ -165,9 +153,7 @@ def _tokenize(docs: Sequence[KBDoc], tokenizer: Tokenizer, words: Vocabulary, gr
             q_words, q_grams = tokenizer.analyze(text)
             if position == 0:
                 c.standard.add(len(c.questions))
-            c.questions.append(
-                _Question(index, text, words.add(q_words), grams.add(q_grams), grams.add(_bigrams(q_grams)))
-            )
+            c.questions.append(_Question(index, text, words.add(q_words), grams.add(q_grams)))
         c.keywords.append(words.add([t for k in doc.keywords for t in tokenizer.words(k)]))
     return c
 
@@ -260,7 +246,6 @@ class Retriever:
         self.fields: list[_Field] = []
         self.carry: FloatArray = np.ones(0, dtype=np.float32)
         self.translation: TranslationModel | None = None
-        self.ngram_translation: TranslationModel | None = None
         self.embedder: Embedder | None = None
         self.vectors: FloatArray | None = None  # entry × dimension, answer openings
         self.question_scale = 1.0
@@ -306,44 +291,38 @@ class Retriever:
             self.vectors = embedder.passages([d.answer or d.question for d in self.docs])
         probes = self._pick_probes(corpus)
         skipped = set(probes)
-        self.translation = self._train_translation(corpus, False, skipped)
-        self.ngram_translation = self._train_translation(corpus, True, skipped)
+        scoring = answer_counts
+        if s.position_decay > 0:
+            scoring = _position_weighted(corpus.answer_words, n_words, s.position_decay)
+        self.translation = self._train_translation(corpus, answer_counts, scoring, skipped)
         if probes:
             self.question_scale = self._tune_question_scale(corpus, n_docs, n_words, n_grams, probes)
             held_out_pairs = sum(1 for q in corpus.questions if q.text in skipped)
             if held_out_pairs > s.retrain_share * len(corpus.questions):  # a small KB misses them: retrain
-                self.translation = self._train_translation(corpus, False, set())
-                self.ngram_translation = self._train_translation(corpus, True, set())
+                self.translation = self._train_translation(corpus, answer_counts, scoring, set())
         self.fields.extend(_question_fields(corpus, n_docs, n_words, n_grams, s, self.question_scale, set()))
         self.build_seconds = time.perf_counter() - started
         return self
 
-    def _train_translation(self, corpus: _Corpus, bigrams: bool, skip: set[str]) -> TranslationModel | None:
-        """A translation model learned from the (question, answer) pairs, leaving out ``skip``.
+    def _train_translation(
+        self, corpus: _Corpus, answer_counts: sp.csr_matrix, scoring: sp.csr_matrix, skip: set[str]
+    ) -> TranslationModel | None:
+        """The translation model learned from the (question, answer) pairs, leaving out ``skip``.
 
-        Over words (the whole answer) or over character bigrams (the answer's first
-        ``ngram_window`` bigrams); either scores the answer with its opening weighted most.
+        It learns from the whole answers (``answer_counts``) and scores against ``scoring``, the
+        position-weighted counts that make an answer's opening count most.
         """
         s = self.settings
-        weight = s.translation_ngrams if bigrams else s.translation
-        pairs = [q for q in corpus.questions if (q.bigrams if bigrams else q.words) and q.text not in skip]
-        if weight <= 0 or not pairs:
+        pairs = [q for q in corpus.questions if q.words and q.text not in skip]
+        if s.translation <= 0 or not pairs:
             return None
-        if bigrams:
-            n_cols, answers, decay = len(self.grams), corpus.answer_bigrams, s.ngram_decay
-            questions = [q.bigrams for q in pairs]
-            train = count_matrix([a[: s.ngram_window] for a in answers], n_cols)
-            full = count_matrix(answers, n_cols)
-        else:
-            n_cols, answers, decay = len(self.words), corpus.answer_words, s.position_decay
-            questions = [q.words for q in pairs]
-            train = full = count_matrix(answers, n_cols)
-        question_totals = np.bincount(np.fromiter((t for q in questions for t in q), dtype=np.int64), minlength=n_cols)
-        totals = question_totals.astype(np.float64) + np.asarray(full.sum(axis=0)).ravel()
-        background = ((totals + 0.5) / (totals.sum() + 0.5 * n_cols)).astype(np.float32)
-        scoring = _position_weighted(answers, n_cols, decay) if decay > 0 else full
+        n_words = answer_counts.shape[1]
+        questions = [q.words for q in pairs]
+        question_totals = np.bincount(np.fromiter((t for q in questions for t in q), dtype=np.int64), minlength=n_words)
+        totals = question_totals.astype(np.float64) + np.asarray(answer_counts.sum(axis=0)).ravel()
+        background = ((totals + 0.5) / (totals.sum() + 0.5 * n_words)).astype(np.float32)
         return TranslationModel(
-            train, [q.entry for q in pairs], questions, background, s.translation_model, scoring=scoring
+            answer_counts, [q.entry for q in pairs], questions, background, s.translation_model, scoring=scoring
         )
 
     def _pick_probes(self, corpus: _Corpus) -> list[str]:
@@ -370,7 +349,7 @@ class Retriever:
         tokens: dict[str, _Ids] = {}
         for q in corpus.questions:
             owners.setdefault(q.text, set()).add(q.entry)
-            tokens[q.text] = _Ids(q.words, q.grams, q.bigrams)
+            tokens[q.text] = _Ids(q.words, q.grams)
         held_out = _question_fields(corpus, n_docs, n_words, n_grams, s, 1.0, set(probes))
         answer_side: list[FloatArray] = []
         question_side: list[FloatArray] = []
@@ -406,8 +385,6 @@ class Retriever:
             out["translation"] = (self.settings.translation, self.translation.score(ids.words))
         if translation and self.vectors is not None and ids.vector is not None:
             out["embedding"] = (self.settings.embedding, self.vectors @ ids.vector)
-        if translation and self.ngram_translation is not None:
-            out["translation_ngrams"] = (self.settings.translation_ngrams, self.ngram_translation.score(ids.bigrams))
         return out
 
     def _weighted_sum(self, components: dict[str, tuple[float, FloatArray]]) -> FloatArray:
@@ -419,9 +396,7 @@ class Retriever:
     def _query_ids(self, query: str) -> _Ids:
         q_words, q_grams = self.tokenizer.analyze(query)
         vector = self.embedder.query(query) if self.embedder is not None and self.vectors is not None else None
-        return _Ids(
-            self.words.lookup(q_words), self.grams.lookup(q_grams), self.grams.lookup(_bigrams(q_grams)), vector
-        )
+        return _Ids(self.words.lookup(q_words), self.grams.lookup(q_grams), vector)
 
     def components(self, query: str) -> dict[str, FloatArray]:
         """Raw score vector of every component (for tuning and diagnostics)."""
@@ -433,8 +408,6 @@ class Retriever:
         out = {f.name: f.weight for f in self.fields}
         if self.translation is not None:
             out["translation"] = self.settings.translation
-        if self.ngram_translation is not None:
-            out["translation_ngrams"] = self.settings.translation_ngrams
         if self.vectors is not None:
             out["embedding"] = self.settings.embedding
         return out

@@ -72,11 +72,13 @@ class BotService:
         self._tasks: set[asyncio.Task[None]] = set()
         self._rebuild_lock = asyncio.Lock()
         self._embedder: Embedder | None = None
-        self._embedder_loaded = False
         self._search_lock = threading.Lock()
 
     async def start(self) -> Callable[[], None]:
         """Build the index, answer anything left unanswered before a restart, and start listening."""
+        if self.ctx.settings.bot_embeddings:
+            self._embedder = await asyncio.to_thread(load_embedder)
+            log.info("dense embeddings: %s", "on" if self._embedder else "not installed")
         await self.rebuild()
         unsubscribe = self.ctx.bus.subscribe(self.on_event)
         async with self.ctx.uow() as uow:
@@ -116,10 +118,6 @@ class BotService:
                 if term.kind == "synonym" and term.canonical:
                     groups.setdefault(term.canonical, [term.canonical]).append(term.term)
             now = self.ctx.clock.now()
-            if not self._embedder_loaded and self.ctx.settings.bot_embeddings:
-                self._embedder = await asyncio.to_thread(load_embedder)
-                self._embedder_loaded = True
-                log.info("dense embeddings: %s", "on" if self._embedder else "not installed")
             index = await asyncio.to_thread(BotIndex.build, entries, now, words, list(groups.values()), self._embedder)
             self.policy = Policy(index, self.settings, self.is_angry)
             log.info("bot index rebuilt: %d active entries", len(index))
