@@ -93,8 +93,10 @@ def test_question_words_that_never_reach_the_answer_weigh_less():
     r = Retriever.build(_faq(), Tokenizer())
     carry = r.carry
     # "如何" opens every stored question but no answer; "退款" is asked and answered.
-    how = r.grams.ids["如何"]
-    refund = r.grams.ids["退款"]
+    how = r.grams.id_of("如何")
+    refund = r.grams.id_of("退款")
+    assert how is not None
+    assert refund is not None
     assert carry[how] < 1.0 < carry[refund]
 
 

@@ -21,10 +21,12 @@ through a logistic curve.
 
 from __future__ import annotations
 
+import gc
 import math
 import re
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -33,7 +35,8 @@ import scipy.sparse as sp  # type: ignore[import-untyped]
 
 from kefu.bot.bm25 import BM25Field, FloatArray, Vocabulary, count_matrix
 from kefu.bot.embeddings import Embedder
-from kefu.bot.tokenizer import Tokenizer
+from kefu.bot.ngrams import GramVocabulary, Ragged
+from kefu.bot.tokenizer import Analysis, Tokenizer
 from kefu.bot.translation import TranslationModel, TranslationSettings
 
 
@@ -96,7 +99,10 @@ _QUESTION_FIELDS = ("question_words", "question_ngrams", "similar_words", "simil
 _SENTENCE_END = re.compile(r"(?<=[。？！；?!;])|(?<=[.])\s")
 
 
-def lead_sentence(text: str, limit: int = 200) -> str:
+_LEAD_LIMIT = 200  # characters
+
+
+def lead_sentence(text: str, limit: int = _LEAD_LIMIT) -> str:
     """The first sentence of ``text`` (at most ``limit`` characters)."""
     for part in _SENTENCE_END.split(text.strip()):
         if part.strip():
@@ -120,11 +126,14 @@ class _Question:
     grams: list[int]
 
 
+_EMPTY = Ragged(np.zeros(1, dtype=np.int64), np.zeros(0, dtype=np.int64))
+
+
 @dataclass(slots=True)
 class _Corpus:
     answer_words: list[list[int]] = field(default_factory=list)
-    answer_grams: list[list[int]] = field(default_factory=list)
-    lead_grams: list[list[int]] = field(default_factory=list)
+    answer_grams: Ragged = field(default_factory=lambda: _EMPTY)
+    lead_grams: Ragged = field(default_factory=lambda: _EMPTY)
     keywords: list[list[int]] = field(default_factory=list)
     questions: list[_Question] = field(default_factory=list)  # standard and similar, in entry order
     standard: set[int] = field(default_factory=set)  # indexes into ``questions`` of standard questions
@@ -139,22 +148,34 @@ class _Field:
     carry: bool  # query n-grams weighted by their carry rate
 
 
-def _tokenize(docs: Sequence[KBDoc], tokenizer: Tokenizer, words: Vocabulary, grams: Vocabulary) -> _Corpus:
+def _tokenize(docs: Sequence[KBDoc], tokenizer: Tokenizer, words: Vocabulary, grams: GramVocabulary) -> _Corpus:
     """Token ids of every field of every entry."""
     c = _Corpus()
+    answers: list[Analysis] = []
+    leads: list[Analysis] = []
+    questions: list[Analysis] = []
     for index, doc in enumerate(docs):
-        w, g = tokenizer.analyze(doc.answer)
-        c.answer_words.append(words.add(w))
-        c.answer_grams.append(grams.add(g))
-        c.lead_grams.append(grams.add(tokenizer.ngrams(lead_sentence(doc.answer))))
+        lead = lead_sentence(doc.answer)
+        end = doc.answer.find(lead) + len(lead)
+        if lead and len(lead) < _LEAD_LIMIT:  # the lead ends a sentence: segment the answer once
+            answer, lead_analysis = tokenizer.analysis_split(doc.answer[:end], doc.answer[end:])
+        else:
+            answer, lead_analysis = tokenizer.analysis(doc.answer), tokenizer.analysis(lead)
+        answers.append(answer)
+        leads.append(lead_analysis)
+        c.answer_words.append(words.add(answer.words))
         for position, text in enumerate([doc.question, *doc.similar]):
             if not text:
                 continue
-            q_words, q_grams = tokenizer.analyze(text)
+            question = tokenizer.analysis(text)
             if position == 0:
                 c.standard.add(len(c.questions))
-            c.questions.append(_Question(index, text, words.add(q_words), grams.add(q_grams)))
+            questions.append(question)
+            c.questions.append(_Question(index, text, words.add(question.words), []))
         c.keywords.append(words.add([t for k in doc.keywords for t in tokenizer.words(k)]))
+    c.answer_grams, c.lead_grams, question_grams = grams.fit([answers, leads, questions])
+    for number, q in enumerate(c.questions):
+        q.grams = question_grams.row(number)
     return c
 
 
@@ -228,6 +249,19 @@ def _standardise(scores: FloatArray, depth: int) -> FloatArray:
     return ((scores - float(top.mean())) / spread).astype(np.float32)
 
 
+@contextmanager
+def _collection_paused() -> Iterator[None]:
+    """No cyclic garbage collection inside: a build makes millions of small objects that are
+    no cycles, and the collector would walk them again and again (a tenth of the build)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def _sigmoid(x: float) -> float:
     return 1.0 / (1.0 + math.exp(-max(min(x, 50.0), -50.0)))
 
@@ -242,7 +276,7 @@ class Retriever:
         self.docs: list[KBDoc] = []
         self.doc_ids: list[str] = []
         self.words = Vocabulary()
-        self.grams = Vocabulary()
+        self.grams = GramVocabulary()
         self.fields: list[_Field] = []
         self.carry: FloatArray = np.ones(0, dtype=np.float32)
         self.translation: TranslationModel | None = None
@@ -265,6 +299,15 @@ class Retriever:
         With an ``embedder`` the answers' openings are embedded too and fused as one more component.
         """
         started = time.perf_counter()
+        with _collection_paused():
+            self = cls._build(docs, tokenizer, settings, embedder)
+        self.build_seconds = time.perf_counter() - started
+        return self
+
+    @classmethod
+    def _build(
+        cls, docs: Sequence[KBDoc], tokenizer: Tokenizer, settings: RankerSettings | None, embedder: Embedder | None
+    ) -> Retriever:
         self = cls(tokenizer, settings)
         s = self.settings
         self.docs = list(docs)
@@ -275,12 +318,12 @@ class Retriever:
         corpus = _tokenize(self.docs, tokenizer, self.words, self.grams)
         n_docs, n_words, n_grams = len(self.docs), len(self.words), len(self.grams)
         answer_counts = count_matrix(corpus.answer_words, n_words)
-        answer_grams = count_matrix(corpus.answer_grams, n_grams)
+        answer_grams = corpus.answer_grams.counts(n_grams)
         self.carry = _carry_rates(corpus, answer_grams, s.carry_prior)
         specs = [
             ("answer_words", s.answer_words, answer_counts, True, False),
             ("answer_ngrams", s.answer_ngrams, answer_grams, False, True),
-            ("answer_lead", s.answer_lead, count_matrix(corpus.lead_grams, n_grams), False, True),
+            ("answer_lead", s.answer_lead, corpus.lead_grams.counts(n_grams), False, True),
             ("keywords", s.keywords, count_matrix(corpus.keywords, n_words), True, False),
         ]
         for name, weight, counts, is_words, carry in specs:
@@ -301,7 +344,6 @@ class Retriever:
             if held_out_pairs > s.retrain_share * len(corpus.questions):  # a small KB misses them: retrain
                 self.translation = self._train_translation(corpus, answer_counts, scoring, set())
         self.fields.extend(_question_fields(corpus, n_docs, n_words, n_grams, s, self.question_scale, set()))
-        self.build_seconds = time.perf_counter() - started
         return self
 
     def _train_translation(
@@ -394,9 +436,9 @@ class Retriever:
         return total
 
     def _query_ids(self, query: str) -> _Ids:
-        q_words, q_grams = self.tokenizer.analyze(query)
+        analysis = self.tokenizer.analysis(query)
         vector = self.embedder.query(query) if self.embedder is not None and self.vectors is not None else None
-        return _Ids(self.words.lookup(q_words), self.grams.lookup(q_grams), vector)
+        return _Ids(self.words.lookup(analysis.words), self.grams.lookup(analysis), vector)
 
     def components(self, query: str) -> dict[str, FloatArray]:
         """Raw score vector of every component (for tuning and diagnostics)."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
+from typing import NamedTuple
 
 import rjieba
 import snowballstemmer  # type: ignore[import-untyped]
@@ -37,7 +38,32 @@ ZH_STOPCHARS = frozenset("的了着吗呢吧啊呀哦么嘛啦之其与及和或
 
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _WORDLIKE = re.compile(r"\w")
-_SEP, _CJK_WORD, _CJK_STOP, _LATIN_WORD, _LATIN_STOP, _OTHER_WORD = range(6)
+_RUN_BREAK = "\x00"  # joins the run pieces of tokens that end a Chinese run (after normalisation, never in text)
+
+
+class Analysis(NamedTuple):
+    """A text's tokens: what the word and the n-gram fields are made of."""
+
+    words: list[str]  # Chinese words and stemmed English words, stopwords removed
+    runs: list[str]  # Chinese stretches between punctuation (synonyms canonical, stopwords kept)
+    latin: list[str]  # the English words, which are n-gram tokens too
+
+    def ngrams(self) -> list[str]:
+        """Character unigrams (common particles left out) and bigrams of the runs, plus the Latin words."""
+        grams = [ch for ch in "".join(self.runs) if ch not in ZH_STOPCHARS]
+        grams += [run[i : i + 2] for run in self.runs for i in range(len(run) - 1)]
+        grams += self.latin
+        return grams
+
+
+class _TokenInfo(NamedTuple):
+    """What one segmented token contributes to the analysis."""
+
+    word: str | None  # the word token (None: stopword or punctuation)
+    run: str  # its piece of a Chinese content run ("" adds nothing, _RUN_BREAK ends the run)
+    latin: str | None  # its Latin n-gram token
+
+
 _LATIN = re.compile(r"[a-z0-9]")
 
 
@@ -70,7 +96,7 @@ class Tokenizer:
         self._stemming = stemming
         self._search_mode = search_mode
         self._canonical: dict[str, str] = {}
-        self._token_info: dict[str, tuple[int, str]] = {}
+        self._token_info: dict[str, _TokenInfo] = {}
         for word in user_words:
             self.add_word(word)
         for group in synonyms:
@@ -113,59 +139,59 @@ class Tokenizer:
         """
         return self.analyze(text)[1]
 
-    def _classify(self, token: str) -> tuple[int, str]:
-        """``(kind, form)`` of a segmented token; kinds are the ``_SEP``.. constants."""
-        info = self._token_info.get(token)
-        if info is None:
-            word = self._canonical.get(token, token)
-            if not _WORDLIKE.match(token):
-                info = (_SEP, token)
-            elif _CJK.match(word):
-                info = (_CJK_STOP if word in self._stop else _CJK_WORD, word)
-            elif token in self._stop:
-                info = (_LATIN_STOP, token)
-            elif token not in self._canonical and word.isascii():
-                info = (_LATIN_WORD, stem(word) if self._stemming else word)
-            else:
-                info = (_OTHER_WORD, word)
-            if len(self._token_info) < 500_000:
-                self._token_info[token] = info
+    def _classify(self, token: str) -> _TokenInfo:
+        """What a segmented token contributes: its word, its part of a Chinese run, its Latin word."""
+        word = self._canonical.get(token, token)
+        if not _WORDLIKE.match(token):
+            info = _TokenInfo(None, _RUN_BREAK, None)
+        elif _CJK.match(word):
+            info = _TokenInfo(None if word in self._stop else word, word, None)
+        elif token in self._stop:
+            info = _TokenInfo(None, "", None)  # a Latin stopword neither counts nor breaks a run
+        elif token not in self._canonical and word.isascii():
+            stemmed = stem(word) if self._stemming else word
+            info = _TokenInfo(stemmed, _RUN_BREAK, stemmed)
+        else:
+            info = _TokenInfo(word, _RUN_BREAK, None)
+        if len(self._token_info) < 500_000:
+            self._token_info[token] = info
         return info
 
-    def analyze(self, text: str) -> tuple[list[str], list[str]]:
-        """``(words, ngrams)`` of ``text`` from one normalisation and one segmentation."""
-        words: list[str] = []
-        runs: list[str] = []
-        latin: list[str] = []
-        current: list[str] = []
-        classify = self._classify
+    def _parts(self, text: str) -> list[_TokenInfo]:
+        """The classified tokens of ``text`` after one normalisation and one segmentation."""
         cut = self._jieba.cut_for_search if self._search_mode else self._jieba.cut
-        for token in cut(normalize(text), True):
-            kind, word = classify(token)
-            if kind == _CJK_WORD:
-                current.append(word)
-                words.append(word)
-            elif kind == _CJK_STOP:
-                current.append(word)
-            elif kind == _LATIN_STOP:
-                continue
-            else:
-                if current:
-                    runs.append("".join(current))
-                    current = []
-                if kind == _LATIN_WORD:
-                    latin.append(word)
-                    words.append(word)
-                elif kind == _OTHER_WORD:
-                    words.append(word)
-        if current:
-            runs.append("".join(current))
+        known = self._token_info.get
+        classify = self._classify
+        return [known(token) or classify(token) for token in cut(normalize(text), True)]
+
+    @staticmethod
+    def _assemble(parts: list[_TokenInfo]) -> Analysis:
+        """The analysis made of classified tokens."""
+        words = [p.word for p in parts if p.word is not None]
         if not words:  # nothing but stopwords and punctuation: no evidence at all
-            return words, []
-        grams = [ch for ch in "".join(runs) if ch not in ZH_STOPCHARS]
-        grams += [run[i : i + 2] for run in runs for i in range(len(run) - 1)]
-        grams += latin
-        return words, grams
+            return Analysis(words, [], [])
+        runs = [run for run in "".join([p.run for p in parts]).split(_RUN_BREAK) if run]
+        return Analysis(words, runs, [p.latin for p in parts if p.latin is not None])
+
+    def analysis(self, text: str) -> Analysis:
+        """Words, Chinese runs and Latin words of ``text`` from one normalisation and one segmentation."""
+        return self._assemble(self._parts(text))
+
+    def analyze(self, text: str) -> tuple[list[str], list[str]]:
+        """``(words, ngrams)`` of ``text``."""
+        result = self.analysis(text)
+        return result.words, result.ngrams()
+
+    def analysis_split(self, head: str, tail: str) -> tuple[Analysis, Analysis]:
+        """The analyses of ``head + tail`` and of ``head``, segmenting each part once.
+
+        ``head`` must end at punctuation or whitespace, as a sentence does. The whole text's
+        tokens are then the head's followed by the tail's (jieba may segment the words next to
+        a "." slightly differently when it sees both sides).
+        """
+        head_parts = self._parts(head)
+        whole = head_parts + self._parts(tail) if tail else head_parts
+        return self._assemble(whole), self._assemble(head_parts)
 
     def has_latin(self, text: str) -> bool:
         """Whether ``text`` contains any Latin letter or digit."""
