@@ -71,6 +71,9 @@ class BotService:
         self._locks: dict[int, tuple[asyncio.Lock, int]] = {}
         self._tasks: set[asyncio.Task[None]] = set()
         self._rebuild_lock = asyncio.Lock()
+        self._rebuilds_requested = 0  # every rebuild() call takes a number
+        self._rebuilds_covered = 0  # the highest number whose changes the current index includes
+        self.builds = 0  # indexes built (rebuild requests that arrive during a build share the next one)
         self._embedder: Embedder | None = None
         self._search_lock = threading.Lock()
 
@@ -107,8 +110,18 @@ class BotService:
             self._spawn(self._answer(event.conversation_id, event.message.id))
 
     async def rebuild(self) -> None:
-        """Re-index the active knowledge base and dictionary."""
+        """Re-index the active knowledge base and dictionary; return once the index includes every
+        change made before the call.
+
+        Builds run one at a time. Requests that arrive while one runs share the next build: a burst
+        of edits to a large knowledge base costs two builds, not one per edit.
+        """
+        self._rebuilds_requested += 1
+        number = self._rebuilds_requested
         async with self._rebuild_lock:
+            if self._rebuilds_covered >= number:
+                return  # a build that started after this request has already finished
+            covers = self._rebuilds_requested  # this build reads everything saved before these requests
             entries = await all_entries(self.ctx)
             async with self.ctx.uow() as uow:
                 terms = await bot_repo.list_terms(uow.session)
@@ -120,6 +133,8 @@ class BotService:
             now = self.ctx.clock.now()
             index = await asyncio.to_thread(BotIndex.build, entries, now, words, list(groups.values()), self._embedder)
             self.policy = Policy(index, self.settings, self.is_angry)
+            self._rebuilds_covered = covers
+            self.builds += 1
             log.info("bot index rebuilt: %d active entries", len(index))
 
     async def _answer(self, conversation_id: int, message_id: int) -> None:
