@@ -38,7 +38,7 @@ ZH_STOPCHARS = frozenset("的了着吗呢吧啊呀哦么嘛啦之其与及和或
 
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _WORDLIKE = re.compile(r"\w")
-_RUN_BREAK = "\x00"  # joins the run pieces of tokens that end a Chinese run (after normalisation, never in text)
+_RUN_BREAK = "\x00"  # the run piece of a token that ends a Chinese run (a NUL in a text breaks runs too)
 
 
 class Analysis(NamedTuple):
