@@ -128,6 +128,14 @@ def test_empty_kb():
     assert r.search("退款") == []
 
 
+def test_a_knowledge_base_of_one_entry_finds_it():
+    r = Retriever.build([KBDoc("only", "退款多久到账", answer="退款一般 3 个工作日内原路退回。")], Tokenizer())
+    (hit,) = r.search("退款要多久")
+    assert hit.doc_id == "only"
+    assert 0.0 < hit.confidence < 1.0
+    assert r.search("发票") == []
+
+
 def _hit(doc: str, conf: float) -> Hit:
     return Hit(doc_id=doc, score=conf, confidence=conf, matched_question="")
 

@@ -243,9 +243,11 @@ def _standardise(scores: FloatArray, depth: int) -> FloatArray:
         top = np.partition(nonzero, len(nonzero) - depth)[len(nonzero) - depth :]
     else:
         top = np.concatenate([nonzero, np.zeros(depth - len(nonzero), dtype=scores.dtype)])
-    spread = float(top.std())
-    if float(top.max()) <= 0.0 or spread <= 1e-9:
+    spread, best = float(top.std()), float(top.max())
+    if best <= 0.0:
         return np.zeros_like(scores)
+    if spread <= 1e-9:  # a single entry, or all the best tied: no spread to scale by
+        return (scores / best).astype(np.float32)
     return ((scores - float(top.mean())) / spread).astype(np.float32)
 
 
@@ -481,9 +483,8 @@ class Retriever:
         values = [float(scores[i]) for i in best]
         hits = []
         for rank, index in enumerate(best[:k]):
-            other = values[1] if rank == 0 else values[0]
-            if rank == 0 and len(values) == 1:
-                other = 0.0
+            runner_up = values[1] if len(values) > 1 else 0.0
+            other = values[0] if rank > 0 else runner_up
             hits.append(
                 Hit(
                     doc_id=self.doc_ids[index],
