@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 from collections import defaultdict
 from collections.abc import Sequence
+from typing import NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -33,16 +34,40 @@ class Vocabulary:
         return [ids[tok] for tok in tokens if tok in ids]
 
 
-def count_matrix(docs: Sequence[list[int]], n_cols: int) -> sp.csr_matrix:
+class Ragged(NamedTuple):
+    """Token ids of many texts: text ``i`` has ``ids[indptr[i]:indptr[i + 1]]``."""
+
+    indptr: IntArray
+    ids: IntArray
+
+    def __len__(self) -> int:
+        return len(self.indptr) - 1
+
+    @classmethod
+    def of(cls, docs: Sequence[Sequence[int]]) -> Ragged:
+        """From one id list per text."""
+        lengths = np.fromiter((len(d) for d in docs), dtype=np.int64, count=len(docs))
+        indptr = np.zeros(len(docs) + 1, dtype=np.int64)
+        np.cumsum(lengths, out=indptr[1:])
+        ids = np.fromiter(itertools.chain.from_iterable(docs), dtype=np.int64, count=int(indptr[-1]))
+        return cls(indptr, ids)
+
+    def row(self, i: int) -> list[int]:
+        """The ids of text ``i``."""
+        return list(self.ids[self.indptr[i] : self.indptr[i + 1]].tolist())
+
+    def counts(self, n_cols: int) -> sp.csr_matrix:
+        """Text × token count matrix."""
+        data = np.ones(len(self.ids), dtype=np.float32)
+        # copies: summing duplicates sorts the matrix's index arrays in place
+        mat = sp.csr_matrix((data, self.ids.copy(), self.indptr.copy()), shape=(len(self), n_cols))
+        mat.sum_duplicates()
+        return mat
+
+
+def count_matrix(docs: Sequence[Sequence[int]], n_cols: int) -> sp.csr_matrix:
     """Document × token count matrix from token-id lists."""
-    lengths = np.fromiter((len(d) for d in docs), dtype=np.int64, count=len(docs))
-    indptr = np.zeros(len(docs) + 1, dtype=np.int64)
-    np.cumsum(lengths, out=indptr[1:])
-    cols = np.fromiter(itertools.chain.from_iterable(docs), dtype=np.int64, count=int(indptr[-1]))
-    data = np.ones(len(cols), dtype=np.float32)
-    mat = sp.csr_matrix((data, cols, indptr), shape=(len(docs), n_cols))
-    mat.sum_duplicates()
-    return mat
+    return Ragged.of(docs).counts(n_cols)
 
 
 def sum_columns(

@@ -10,38 +10,15 @@ the keys seen when it was fitted.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import NamedTuple
 
 import numpy as np
-import scipy.sparse as sp  # type: ignore[import-untyped]
 
-from kefu.bot.bm25 import IntArray
+from kefu.bot.bm25 import IntArray, Ragged
 from kefu.bot.tokenizer import ZH_STOPCHARS, Analysis
 
 _SHIFT = 21  # bits of a code point
 _LATIN_BASE = 1 << 44  # Latin words get keys above every bigram key
 _STOP_CODES = np.array(sorted(ord(ch) for ch in ZH_STOPCHARS), dtype=np.int64)
-
-
-class Ragged(NamedTuple):
-    """Token ids of many texts: text ``i`` has ``ids[indptr[i]:indptr[i + 1]]``."""
-
-    indptr: IntArray
-    ids: IntArray
-
-    def __len__(self) -> int:
-        return len(self.indptr) - 1
-
-    def row(self, i: int) -> list[int]:
-        """The ids of text ``i``."""
-        return [int(x) for x in self.ids[self.indptr[i] : self.indptr[i + 1]]]
-
-    def counts(self, n_cols: int) -> sp.csr_matrix:
-        """Text × token count matrix."""
-        data = np.ones(len(self.ids), dtype=np.float32)
-        mat = sp.csr_matrix((data, self.ids, self.indptr), shape=(len(self), n_cols))
-        mat.sum_duplicates()
-        return mat
 
 
 class GramVocabulary:

@@ -33,9 +33,9 @@ from typing import NamedTuple
 import numpy as np
 import scipy.sparse as sp  # type: ignore[import-untyped]
 
-from kefu.bot.bm25 import BM25Field, FloatArray, Vocabulary, count_matrix
+from kefu.bot.bm25 import BM25Field, FloatArray, Ragged, Vocabulary, count_matrix
 from kefu.bot.embeddings import Embedder
-from kefu.bot.ngrams import GramVocabulary, Ragged
+from kefu.bot.ngrams import GramVocabulary
 from kefu.bot.tokenizer import Analysis, Tokenizer
 from kefu.bot.translation import TranslationModel, TranslationSettings
 
@@ -202,13 +202,11 @@ def _question_fields(
 
 def _position_weighted(docs: Sequence[list[int]], n_cols: int, decay: float) -> sp.csr_matrix:
     """Document × token matrix where the i-th token of a document counts exp(-i / decay)."""
-    lengths = np.fromiter((len(d) for d in docs), dtype=np.int64, count=len(docs))
-    indptr = np.zeros(len(docs) + 1, dtype=np.int64)
-    np.cumsum(lengths, out=indptr[1:])
-    cols = np.fromiter((t for d in docs for t in d), dtype=np.int64, count=int(indptr[-1]))
-    positions = np.arange(len(cols)) - np.repeat(indptr[:-1], lengths)
+    ragged = Ragged.of(docs)
+    lengths = np.diff(ragged.indptr)
+    positions = np.arange(len(ragged.ids)) - np.repeat(ragged.indptr[:-1], lengths)
     data = np.exp(-positions / decay).astype(np.float32)
-    mat = sp.csr_matrix((data, cols, indptr), shape=(len(docs), n_cols))
+    mat = sp.csr_matrix((data, ragged.ids, ragged.indptr), shape=(len(docs), n_cols))
     mat.sum_duplicates()
     return mat
 
