@@ -22,6 +22,7 @@ from tests.support import (
     AGENT1,
     AGENT2,
     LiveServer,
+    SettlingClient,
     TickingClock,
     seed,
     seed_from_template,
@@ -83,7 +84,7 @@ def seeded_settings(settings: Settings) -> Settings:
 @pytest.fixture
 def client(seeded_settings: Settings, clock: TickingClock) -> Iterator[TestClient]:
     """An anonymous HTTP client on the real app (demo data loaded)."""
-    with TestClient(create_app(seeded_settings, clock=clock)) as test_client:
+    with SettlingClient(create_app(seeded_settings, clock=clock)) as test_client:
         yield test_client
 
 
@@ -97,14 +98,23 @@ def login(client: TestClient, who: tuple[str, str]) -> str:
 
 
 @pytest.fixture
+def bot_app(settings: Settings, clock: TickingClock) -> Iterator[TestClient]:
+    """The app with the bot on (the demo knowledge base loaded)."""
+    bot_settings = settings.model_copy(update={"bot_enabled": True})
+    seed(bot_settings)
+    with SettlingClient(create_app(bot_settings, clock=clock)) as runner:
+        yield runner
+
+
+@pytest.fixture
 def app(seeded_settings: Settings, clock: TickingClock) -> Iterator[TestClient]:
     """The app running, for several clients (personas) to share."""
-    with TestClient(create_app(seeded_settings, clock=clock)) as runner:
+    with SettlingClient(create_app(seeded_settings, clock=clock)) as runner:
         yield runner
 
 
 def _persona(app: TestClient) -> TestClient:
-    persona = TestClient(app.app)
+    persona = SettlingClient(app.app)
     persona.portal = app.portal  # share the running app's event loop and lifespan state
     return persona
 

@@ -3,28 +3,17 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
 from fastapi.testclient import TestClient
 
-from kefu.app import create_app
-from kefu.config import Settings
+from kefu.app import settle
 from tests.conftest import _persona, login, new_visitor
-from tests.support import ADMIN, AGENT1, TickingClock, seed
-
-
-@pytest.fixture
-def bot_app(settings: Settings, clock: TickingClock) -> Iterator[TestClient]:
-    bot_settings = settings.model_copy(update={"bot_enabled": True})
-    seed(bot_settings)
-    with TestClient(create_app(bot_settings, clock=clock)) as runner:
-        yield runner
+from tests.support import ADMIN, AGENT1
 
 
 def _drain(app: TestClient) -> None:
-    app.portal.call(app.app.state.bot.drain)  # type: ignore[union-attr]
+    app.portal.call(settle, app.app)  # type: ignore[union-attr, arg-type]
 
 
 def _ask(app: TestClient, customer: TestClient, conv: int, text: str, **extra: Any) -> list[dict[str, Any]]:

@@ -73,7 +73,7 @@ class ConversationOut(Out):
     customer_id: int
     customer_name: str
     channel: str
-    status: str
+    status: str = Field(description="bot | queued | assigned | closed")
     skill_group_id: int | None
     skill_group_name: str | None
     assignee_id: int | None
@@ -86,6 +86,10 @@ class ConversationOut(Out):
     closed_at: str | None
     last_message_at: str | None
     handover_reason: str | None
+    queued_at: str | None = Field(description="first queued")
+    assigned_at: str | None = Field(description="first assigned")
+    first_response_at: str | None = Field(description="the first agent reply")
+    closed_reason: str | None
 
 
 class ListedConversationOut(ConversationOut):
