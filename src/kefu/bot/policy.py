@@ -61,6 +61,7 @@ class Turn:
     # The ranking this turn was decided on (empty when no search decided it): for the evaluation,
     # which must read what the live bot saw; never shown to the customer.
     ranked: tuple[Match, ...] = field(default=(), repr=False, compare=False)
+    resolved: bool = False  # the customer said goodbye: the bot ends the conversation
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,7 +148,7 @@ class Policy:
             return self._handover("negative_sentiment", text, state, english)
         if intent in (Intent.GREETING, Intent.THANKS, Intent.GOODBYE):
             words = REPLIES_EN if english else REPLIES
-            return Turn([Reply(words[intent], {"kind": "smalltalk"})])
+            return Turn([Reply(words[intent], {"kind": "smalltalk"})], resolved=intent is Intent.GOODBYE)
         if intent is Intent.HUMAN:  # Hand-over on request switched off: say how to reach people instead.
             return self._decline(text, [], state, english)
         ranked = self.index.search(text, CANDIDATES)
