@@ -55,6 +55,11 @@ class BotIndex:
     def __len__(self) -> int:
         return len(self._entries)
 
+    @property
+    def retriever(self) -> Retriever | None:
+        """The ranker under the index (None when nothing is active), for benchmarks that tune it."""
+        return self._retriever
+
     def entry(self, entry_id: int) -> EntryView | None:
         """An active entry by id."""
         return self._entries.get(entry_id)

@@ -18,10 +18,9 @@ from typing import Any
 from kefu.bot import actions
 from kefu.bot.embeddings import Embedder, load_embedder
 from kefu.bot.entries import all_entries
-from kefu.bot.index import BotIndex
 from kefu.bot.intents import is_english
-from kefu.bot.policy import BotSettings, Policy, State, Turn
-from kefu.bot.sentiment import analyze
+from kefu.bot.live import build_policy
+from kefu.bot.policy import Policy, State, Turn
 from kefu.bus import Delivery
 from kefu.context import Context
 from kefu.conversations.status import Status
@@ -38,38 +37,12 @@ from kefu.storage.tables import BotFeedback
 log = logging.getLogger(__name__)
 
 
-def bot_settings(ctx: Context) -> BotSettings:
-    """The bot's thresholds and triggers from the node's settings."""
-    s = ctx.settings
-    return BotSettings(
-        answer_threshold=s.bot_answer_threshold,
-        clarify_threshold=s.bot_clarify_threshold,
-        handover_on_request=s.bot_handover_on_request,
-        handover_on_negative=s.bot_handover_on_negative,
-        handover_on_vip=s.bot_handover_on_vip,
-        handover_on_sensitive=s.bot_handover_on_sensitive,
-        max_failures=s.bot_max_failures,
-    )
-
-
-def anger_detector(threshold: float) -> Callable[[str], bool]:
-    """Hand over on anger or complaint, not on a customer merely describing a problem.
-
-    The sentiment scorer's own cut-off separates negative from positive reviews; a customer-service
-    message is nearly always "negative" in that sense ("东西坏了"), so hand-over needs a stronger signal:
-    the raw lexicon score at or above ``threshold`` ("垃圾客服", "骗子", "我要投诉", "worst service").
-    """
-    return lambda text: analyze(text).raw >= threshold
-
-
 class BotService:
     """Owns the index and answers messages; ``drain()`` waits for pending work (tests, shutdown)."""
 
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
-        self.settings = bot_settings(ctx)
-        self.is_angry = anger_detector(ctx.settings.bot_anger_threshold)
-        self.policy = Policy(BotIndex([], None), self.settings, self.is_angry)
+        self.policy = build_policy(ctx.settings, (), ctx.clock.now())
         self._locks: dict[int, tuple[asyncio.Lock, int]] = {}
         self._tasks: set[asyncio.Task[None]] = set()
         self._rebuild_lock = asyncio.Lock()
@@ -149,11 +122,13 @@ class BotService:
                 if term.kind == "synonym" and term.canonical:
                     groups.setdefault(term.canonical, [term.canonical]).append(term.term)
             now = self.ctx.clock.now()
-            index = await asyncio.to_thread(BotIndex.build, entries, now, words, list(groups.values()), self._embedder)
-            self.policy = Policy(index, self.settings, self.is_angry)
+            synonyms = list(groups.values())
+            self.policy = await asyncio.to_thread(
+                build_policy, self.ctx.settings, entries, now, words, synonyms, self._embedder
+            )
             self._rebuilds_covered = covers
             self.builds += 1
-            log.info("bot index rebuilt: %d active entries", len(index))
+            log.info("bot index rebuilt: %d active entries", len(self.policy.index))
 
     async def _answer(self, conversation_id: int, message_id: int) -> None:
         lock, users = self._locks.get(conversation_id, (asyncio.Lock(), 0))
