@@ -95,6 +95,24 @@ class KnowledgeChanged:
 
 
 @dataclass(frozen=True, slots=True)
+class BotSettingsChanged:
+    """An admin changed the bot's thresholds or hand-over triggers; the fields are the settings now in force."""
+
+    type: ClassVar[str] = "bot_settings"
+    answer_threshold: float
+    clarify_threshold: float
+    max_failures: int
+    handover_on_request: bool
+    handover_on_negative: bool
+    handover_on_vip: bool
+    handover_on_sensitive: bool
+
+    def to_wire(self) -> dict[str, Any]:
+        """The frame sent to WebSocket clients (admins' pages)."""
+        return _wire(self)
+
+
+@dataclass(frozen=True, slots=True)
 class QueueUpdate:
     """A waiting customer's place in the queue (``position`` 1 = next) and estimated wait.
 
@@ -170,4 +188,4 @@ ConversationEvent: TypeAlias = (
     | ConversationTransferred
     | SupervisorAlert
 )
-Event: TypeAlias = ConversationEvent | KnowledgeChanged | PresenceChanged
+Event: TypeAlias = ConversationEvent | KnowledgeChanged | BotSettingsChanged | PresenceChanged

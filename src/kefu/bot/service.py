@@ -2,8 +2,8 @@
 
 Side effects are listeners: the conversation core knows nothing of the bot. Work runs in background
 tasks, one conversation at a time in message order, so a customer's send is acknowledged at once.
-The index is rebuilt (in a worker thread) whenever ``KnowledgeChanged`` arrives, so edits take effect
-without a restart.
+The index is rebuilt (in a worker thread) whenever ``KnowledgeChanged`` arrives, and the policy takes
+new thresholds when ``BotSettingsChanged`` arrives, so edits take effect without a restart.
 """
 
 from __future__ import annotations
@@ -22,9 +22,10 @@ from kefu.bot.index import BotIndex
 from kefu.bot.intents import is_english
 from kefu.bot.policy import BotSettings, Policy, State, Turn
 from kefu.bot.sentiment import analyze
+from kefu.bot.settings import FIELDS, effective_settings, env_defaults
 from kefu.context import Context
 from kefu.errors import Conflict, InvalidInput, NotFound
-from kefu.events import Event, KnowledgeChanged, MessageCreated
+from kefu.events import BotSettingsChanged, Event, KnowledgeChanged, MessageCreated
 from kefu.security.access import load_visible
 from kefu.security.principals import CustomerPrincipal
 from kefu.storage.repositories import bot as bot_repo
@@ -37,17 +38,8 @@ log = logging.getLogger(__name__)
 
 
 def bot_settings(ctx: Context) -> BotSettings:
-    """The bot's thresholds and triggers from the node's settings."""
-    s = ctx.settings
-    return BotSettings(
-        answer_threshold=s.bot_answer_threshold,
-        clarify_threshold=s.bot_clarify_threshold,
-        handover_on_request=s.bot_handover_on_request,
-        handover_on_negative=s.bot_handover_on_negative,
-        handover_on_vip=s.bot_handover_on_vip,
-        handover_on_sensitive=s.bot_handover_on_sensitive,
-        max_failures=s.bot_max_failures,
-    )
+    """The bot's thresholds and triggers from the node's settings (the defaults beneath an admin's)."""
+    return env_defaults(ctx.settings)
 
 
 def anger_detector(threshold: float) -> Callable[[str], bool]:
@@ -82,6 +74,7 @@ class BotService:
         if self.ctx.settings.bot_embeddings:
             self._embedder = await asyncio.to_thread(load_embedder)
             log.info("dense embeddings: %s", "on" if self._embedder else "not installed")
+        self.settings = await effective_settings(self.ctx)
         await self.rebuild()
         unsubscribe = self.ctx.bus.subscribe(self.on_event)
         async with self.ctx.uow() as uow:
@@ -106,8 +99,15 @@ class BotService:
             # Awaited, so the admin's save returns once the bot answers with the change (the build runs
             # in a worker thread; the event loop keeps serving others meanwhile).
             await self.rebuild()
+        elif isinstance(event, BotSettingsChanged):
+            self.use_settings(BotSettings(**{name: getattr(event, name) for name in FIELDS}))
         elif isinstance(event, MessageCreated) and event.message.sender_kind == "customer":
             self._spawn(self._answer(event.conversation_id, event.message.id))
+
+    def use_settings(self, settings: BotSettings) -> None:
+        """Answer from now on with ``settings`` (the index stays; a policy is cheap to make)."""
+        self.settings = settings
+        self.policy = Policy(self.policy.index, settings, self.is_angry)
 
     async def rebuild(self) -> None:
         """Re-index the active knowledge base and dictionary; return once the index includes every

@@ -19,6 +19,7 @@ from fastapi import WebSocket
 from kefu.context import Context
 from kefu.conversations.views import ConversationView, MessageView
 from kefu.events import (
+    BotSettingsChanged,
     ConversationChanged,
     ConversationEvent,
     ConversationTransferred,
@@ -136,7 +137,7 @@ class Hub:
 
     async def on_event(self, event: Event) -> None:
         """Bus listener: queue the event for each connection that should receive it (never blocks)."""
-        if not self.connections or isinstance(event, KnowledgeChanged):
+        if not self.connections or isinstance(event, KnowledgeChanged | BotSettingsChanged):
             return
         if isinstance(event, PresenceChanged):
             for connection in list(self.connections):
