@@ -42,7 +42,8 @@ function problem(values) {
   }
   if (values.clarify_threshold > values.answer_threshold) return ["clarify_threshold", t("err.clarify_above_answer")];
   const failures = values.max_failures;
-  if (!Number.isInteger(failures) || failures < 1 || failures > 10) return ["max_failures", t("err.bad_max_failures")];
+  const changed = failures !== state.loaded.settings.max_failures; // the server's default may be 0 (never)
+  if (changed && (!Number.isInteger(failures) || failures < 1 || failures > 10)) return ["max_failures", t("err.bad_max_failures")];
   return null;
 }
 
