@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 
 from kefu.app import create_app
 from kefu.bot import settings as bot_settings
+from kefu.bus import Delivery
 from kefu.config import Settings
 from kefu.context import Context
 from kefu.errors import InvalidInput, PermissionDenied
@@ -36,12 +37,13 @@ async def test_an_admin_overrides_and_resets_with_one_event_after_commit(ctx: Co
     async def listen(event: Event) -> None:
         seen.append(event)
 
-    ctx.bus.subscribe(listen)
+    ctx.bus.subscribe(listen, Delivery.EVERY_NODE)
     view = await bot_settings.update_settings(ctx, ADMIN_P, {"answer_threshold": 0.8, "handover_on_vip": False})
     assert view.effective.answer_threshold == 0.8
     assert view.effective.handover_on_vip is False
     assert view.overridden == {"answer_threshold", "handover_on_vip"}
     assert (await bot_settings.effective_settings(ctx)).answer_threshold == 0.8
+    await ctx.bus.drain()
     changed = [e for e in seen if isinstance(e, BotSettingsChanged)]
     assert len(changed) == 1
     assert changed[0].answer_threshold == 0.8
