@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
-from kefu.app import create_app
+from kefu.app import create_app, settle
 from kefu.bot import settings as bot_settings
 from kefu.bus import Delivery
 from kefu.config import Settings
@@ -85,14 +84,6 @@ async def test_only_admins_write_and_agents_cannot_read(ctx: Context) -> None:
 # ---- through the app ----------------------------------------------------------------------------
 
 
-@pytest.fixture
-def bot_app(settings: Settings, clock: TickingClock) -> Iterator[TestClient]:
-    live = settings.model_copy(update={"bot_enabled": True})
-    seed(live)
-    with TestClient(create_app(live, clock=clock)) as runner:
-        yield runner
-
-
 def _signed_in(app: TestClient, who: tuple[str, str]) -> TestClient:
     persona = _persona(app)
     login(persona, who)
@@ -126,7 +117,7 @@ def test_rest_admin_changes_agent_is_refused_bad_input_changes_nothing(bot_app: 
 
 
 def _drain(app: TestClient) -> None:
-    app.portal.call(app.app.state.bot.drain)  # type: ignore[union-attr]
+    app.portal.call(settle, app.app)  # type: ignore[union-attr, arg-type]
 
 
 def _ask(app: TestClient, customer: TestClient, conv: int, text: str) -> list[dict[str, Any]]:

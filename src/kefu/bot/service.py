@@ -123,7 +123,11 @@ class BotService:
             self._spawn(self._answer(event.conversation_id, event.message.id))
 
     async def on_settings(self, event: Event) -> None:
-        """Bus listener (every node): answer with an admin's new thresholds and triggers from now on."""
+        """Bus listener (every node): answer with an admin's new thresholds and triggers from now on.
+
+        Swapping the policy is immediate (no awaits), while an answer reads the database before it asks
+        the policy, so a message sent after the admin's save is answered with the new settings.
+        """
         if isinstance(event, BotSettingsChanged):
             self.use_settings(BotSettings(**{name: getattr(event, name) for name in FIELDS}))
 
