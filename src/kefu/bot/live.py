@@ -16,20 +16,13 @@ from kefu.bot.entries import EntryView
 from kefu.bot.index import BotIndex
 from kefu.bot.policy import BotSettings, Policy
 from kefu.bot.sentiment import analyze
+from kefu.bot.settings import env_defaults
 from kefu.config import Settings
 
 
 def bot_settings(settings: Settings) -> BotSettings:
-    """The bot's thresholds and triggers from the node's settings."""
-    return BotSettings(
-        answer_threshold=settings.bot_answer_threshold,
-        clarify_threshold=settings.bot_clarify_threshold,
-        handover_on_request=settings.bot_handover_on_request,
-        handover_on_negative=settings.bot_handover_on_negative,
-        handover_on_vip=settings.bot_handover_on_vip,
-        handover_on_sensitive=settings.bot_handover_on_sensitive,
-        max_failures=settings.bot_max_failures,
-    )
+    """The bot's thresholds and triggers from the node's settings (what an admin's overrides sit on)."""
+    return env_defaults(settings)
 
 
 def anger_detector(threshold: float) -> Callable[[str], bool]:

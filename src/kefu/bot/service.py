@@ -2,8 +2,8 @@
 
 Side effects are listeners: the conversation core knows nothing of the bot. Work runs in background
 tasks, one conversation at a time in message order, so a customer's send is acknowledged at once.
-The index is rebuilt (in a worker thread) whenever ``KnowledgeChanged`` arrives, so edits take effect
-without a restart.
+The index is rebuilt (in a worker thread) whenever ``KnowledgeChanged`` arrives, and the policy takes
+new thresholds when ``BotSettingsChanged`` arrives, so edits take effect without a restart.
 """
 
 from __future__ import annotations
@@ -19,13 +19,14 @@ from kefu.bot import actions
 from kefu.bot.embeddings import Embedder, load_embedder
 from kefu.bot.entries import all_entries
 from kefu.bot.intents import is_english
-from kefu.bot.live import build_policy
-from kefu.bot.policy import Policy, State, Turn
+from kefu.bot.live import anger_detector, bot_settings, build_policy
+from kefu.bot.policy import BotSettings, Policy, State, Turn
+from kefu.bot.settings import FIELDS, effective_settings
 from kefu.bus import Delivery
 from kefu.context import Context
 from kefu.conversations.status import Status
 from kefu.errors import Conflict, InvalidInput, NotFound
-from kefu.events import Event, KnowledgeChanged, MessageCreated
+from kefu.events import BotSettingsChanged, Event, KnowledgeChanged, MessageCreated
 from kefu.security.access import load_visible
 from kefu.security.principals import CustomerPrincipal
 from kefu.storage.repositories import bot as bot_repo
@@ -42,6 +43,8 @@ class BotService:
 
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
+        self.settings: BotSettings = bot_settings(ctx.settings)  # until the stored ones are read at start
+        self.is_angry = anger_detector(ctx.settings.bot_anger_threshold)
         self.policy = build_policy(ctx.settings, (), ctx.clock.now())
         self._locks: dict[int, tuple[asyncio.Lock, int]] = {}
         self._tasks: set[asyncio.Task[None]] = set()
@@ -57,10 +60,12 @@ class BotService:
         if self.ctx.settings.bot_embeddings:
             self._embedder = await asyncio.to_thread(load_embedder)
             log.info("dense embeddings: %s", "on" if self._embedder else "not installed")
+        self.settings = await effective_settings(self.ctx)
         await self.rebuild()
         # Every node rebuilds its own index; a customer's message is answered once in the cluster.
         stop_rebuilds = self.ctx.bus.subscribe(self.on_knowledge, Delivery.EVERY_NODE)
         stop_answers = self.ctx.bus.subscribe(self.on_message, Delivery.ONCE)
+        stop_settings = self.ctx.bus.subscribe(self.on_settings, Delivery.EVERY_NODE)
         async with self.ctx.uow() as uow:
             pending = await bot_repo.unanswered_bot_conversations(uow.session)
         for conversation_id, message_id in pending:
@@ -69,6 +74,7 @@ class BotService:
         def unsubscribe() -> None:
             stop_rebuilds()
             stop_answers()
+            stop_settings()
 
         return unsubscribe
 
@@ -100,6 +106,20 @@ class BotService:
         if is_customer and isinstance(event, MessageCreated) and event.scope.status is Status.BOT:
             self._spawn(self._answer(event.conversation_id, event.message.id))
 
+    async def on_settings(self, event: Event) -> None:
+        """Bus listener (every node): answer with an admin's new thresholds and triggers from now on.
+
+        Swapping the policy is immediate (no awaits), while an answer reads the database before it asks
+        the policy, so a message sent after the admin's save is answered with the new settings.
+        """
+        if isinstance(event, BotSettingsChanged):
+            self.use_settings(BotSettings(**{name: getattr(event, name) for name in FIELDS}))
+
+    def use_settings(self, settings: BotSettings) -> None:
+        """Answer from now on with ``settings`` (the index stays; a policy is cheap to make)."""
+        self.settings = settings
+        self.policy = Policy(self.policy.index, settings, self.is_angry)
+
     async def rebuild(self) -> None:
         """Re-index the active knowledge base and dictionary; return once the index includes every
         change made before the call.
@@ -123,9 +143,11 @@ class BotService:
                     groups.setdefault(term.canonical, [term.canonical]).append(term.term)
             now = self.ctx.clock.now()
             synonyms = list(groups.values())
-            self.policy = await asyncio.to_thread(
+            built = await asyncio.to_thread(
                 build_policy, self.ctx.settings, entries, now, words, synonyms, self._embedder
             )
+            # With the settings in force now (an admin may have changed them during the build).
+            self.policy = Policy(built.index, self.settings, self.is_angry)
             self._rebuilds_covered = covers
             self.builds += 1
             log.info("bot index rebuilt: %d active entries", len(self.policy.index))
