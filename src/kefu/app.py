@@ -15,7 +15,8 @@ from kefu.bot.service import BotService
 from kefu.clock import Clock
 from kefu.config import Settings
 from kefu.routing import runtime as routing_runtime
-from kefu.web import api_auth, api_bot, api_conversations, api_routing, api_visitor, pages, ws
+from kefu.texts import sync as texts_sync
+from kefu.web import api_auth, api_bot, api_conversations, api_routing, api_texts, api_visitor, pages, ws
 from kefu.web.errors import install_error_handlers
 from kefu.web.hub import Hub
 
@@ -29,6 +30,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         async with open_context(settings, clock) as ctx:
+            stop_texts = await texts_sync.start(ctx)
             hub = Hub(ctx)
             unsubscribe = ctx.bus.subscribe(hub.on_event)
             stop_routing = await routing_runtime.start(ctx)
@@ -44,6 +46,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
                     await app.state.bot.drain()
                 await stop_routing()
                 unsubscribe()
+                stop_texts()
 
     app = FastAPI(
         title="kefu",
@@ -57,6 +60,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     app.include_router(api_conversations.router)
     app.include_router(api_bot.router)
     app.include_router(api_routing.router)
+    app.include_router(api_texts.router)
     app.include_router(ws.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

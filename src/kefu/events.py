@@ -161,6 +161,20 @@ class PresenceChanged:
         return _wire(self)
 
 
+@dataclass(frozen=True, slots=True)
+class TextsChanged:
+    """An admin set or reset the organisation's wording of a text; every node reloads its text book."""
+
+    type: ClassVar[str] = "texts"
+    code: str
+    locale: str
+    overridden: bool
+
+    def to_wire(self) -> dict[str, Any]:
+        """The frame sent to WebSocket clients (admins' pages)."""
+        return _wire(self)
+
+
 ConversationEvent: TypeAlias = (
     MessageCreated
     | ConversationChanged
@@ -170,4 +184,4 @@ ConversationEvent: TypeAlias = (
     | ConversationTransferred
     | SupervisorAlert
 )
-Event: TypeAlias = ConversationEvent | KnowledgeChanged | PresenceChanged
+Event: TypeAlias = ConversationEvent | KnowledgeChanged | PresenceChanged | TextsChanged

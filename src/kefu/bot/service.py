@@ -19,7 +19,6 @@ from kefu.bot import actions
 from kefu.bot.embeddings import Embedder, load_embedder
 from kefu.bot.entries import all_entries
 from kefu.bot.index import BotIndex
-from kefu.bot.intents import is_english
 from kefu.bot.policy import BotSettings, Policy, State, Turn
 from kefu.bot.sentiment import analyze
 from kefu.context import Context
@@ -67,7 +66,7 @@ class BotService:
         self.ctx = ctx
         self.settings = bot_settings(ctx)
         self.is_angry = anger_detector(ctx.settings.bot_anger_threshold)
-        self.policy = Policy(BotIndex([], None), self.settings, self.is_angry)
+        self.policy = Policy(BotIndex([], None), self.settings, self.is_angry, ctx.texts)
         self._locks: dict[int, tuple[asyncio.Lock, int]] = {}
         self._tasks: set[asyncio.Task[None]] = set()
         self._rebuild_lock = asyncio.Lock()
@@ -132,7 +131,7 @@ class BotService:
                     groups.setdefault(term.canonical, [term.canonical]).append(term.term)
             now = self.ctx.clock.now()
             index = await asyncio.to_thread(BotIndex.build, entries, now, words, list(groups.values()), self._embedder)
-            self.policy = Policy(index, self.settings, self.is_angry)
+            self.policy = Policy(index, self.settings, self.is_angry, self.ctx.texts)
             self._rebuilds_covered = covers
             self.builds += 1
             log.info("bot index rebuilt: %d active entries", len(index))
@@ -162,7 +161,8 @@ class BotService:
                 return  # Already answered (a newer message follows it).
             customer = await customer_repo.get_customer(uow.session, conversation.customer_id)
             recent = await bot_repo.recent_customer_texts(uow.session, conversation_id, message.seq)
-            state = State(conversation.bot_failures, bool(customer and customer.is_vip), tuple(recent))
+            is_vip = bool(customer and customer.is_vip)
+            state = State(conversation.bot_failures, is_vip, tuple(recent), conversation.locale, conversation.channel)
             pick = _pick_of(message.meta)
             text = message.text
         if not text.strip() and pick is None:
@@ -196,10 +196,10 @@ class BotService:
             if not await bot_repo.add_feedback(uow.session, row):
                 raise Conflict("feedback already given for this answer", code="feedback_exists")
             await uow.commit()
-            state = State(conversation.bot_failures, False, ())
+            state = State(conversation.bot_failures, False, (), conversation.locale, conversation.channel)
             in_bot = conversation.status == "bot"
         if not helpful and in_bot:
-            turn = self.policy.unhelpful(meta, state, is_english(str(meta.get("query", ""))))
+            turn = self.policy.unhelpful(meta, state)
             await actions.apply_turn(self.ctx, conversation_id, turn, message_id)
 
 

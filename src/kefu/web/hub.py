@@ -28,6 +28,7 @@ from kefu.events import (
     PresenceChanged,
     QueueUpdate,
     SupervisorAlert,
+    TextsChanged,
     Typing,
 )
 from kefu.security.access import in_agent_scope
@@ -136,7 +137,7 @@ class Hub:
 
     async def on_event(self, event: Event) -> None:
         """Bus listener: queue the event for each connection that should receive it (never blocks)."""
-        if not self.connections or isinstance(event, KnowledgeChanged):
+        if not self.connections or isinstance(event, KnowledgeChanged | TextsChanged):
             return
         if isinstance(event, PresenceChanged):
             for connection in list(self.connections):
