@@ -9,18 +9,29 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from kefu.texts.catalogue import ZH
 from kefu.texts.render import DEFAULT_CHANNEL, Param, default_wording, normalise_locale, render_template
 
 
 class TextBook:
-    """Renders texts with the organisation's overrides applied (an override wins over every channel)."""
+    """Renders texts with the organisation's overrides applied (an override wins over every channel).
 
-    def __init__(self, overrides: Mapping[tuple[str, str], str] | None = None) -> None:
+    ``default_locale`` is the organisation's language, for conversations whose client names none.
+    """
+
+    def __init__(self, overrides: Mapping[tuple[str, str], str] | None = None, default_locale: str = ZH) -> None:
         self._overrides: dict[tuple[str, str], str] = dict(overrides or {})
+        self.default_locale = normalise_locale(default_locale)
 
-    def replace(self, overrides: Mapping[tuple[str, str], str]) -> None:
+    def replace(self, overrides: Mapping[tuple[str, str], str], default_locale: str | None = None) -> None:
         """Swap in a freshly loaded set of overrides, keyed by ``(code, locale)``."""
         self._overrides = dict(overrides)
+        if default_locale is not None:
+            self.default_locale = normalise_locale(default_locale)
+
+    def locale_for(self, requested: str | None) -> str:
+        """The supported locale closest to what a client asked for, else the organisation's."""
+        return normalise_locale(requested, self.default_locale)
 
     def override(self, code: str, locale: str) -> str | None:
         """The organisation's own wording of ``code`` in ``locale``, if it has one."""

@@ -14,15 +14,18 @@ from kefu.bus.base import Listener
 from kefu.context import Context
 from kefu.events import Event, TextsChanged
 from kefu.storage.repositories import texts as text_repo
+from kefu.storage.repositories import users as user_repo
 from kefu.texts.catalogue import CATALOGUE
 
 
 async def load(ctx: Context) -> int:
-    """Read the organisation's overrides into ``ctx.texts``; how many there are."""
+    """Read the organisation's overrides and language into ``ctx.texts``; how many overrides there are."""
     async with ctx.uow() as uow:
         rows = await text_repo.all_overrides(uow.session)
         overrides = {(r.code, r.locale): r.text for r in rows if r.code in CATALOGUE}
-    ctx.texts.replace(overrides)
+        organisation = await user_repo.get_organisation(uow.session)
+    locale = organisation.default_locale if organisation is not None else ctx.settings.default_locale
+    ctx.texts.replace(overrides, locale)
     return len(overrides)
 
 

@@ -28,9 +28,12 @@ def visitor_dict(token: str, customer: CustomerPrincipal) -> dict[str, Any]:
 
 @router.post("/session")
 async def open_session(body: VisitorSessionIn, ctx: CtxDep) -> dict[str, Any]:
-    """Resume the visitor behind ``token`` or start a new one; returns the (possibly new) token."""
+    """Resume the visitor behind ``token`` or start a new one; returns the (possibly new) token and the
+    welcome text in the widget's ``lang``."""
     visitor = await customers.open_visitor(ctx, body.token, body.name)
-    return visitor_dict(visitor.token, visitor.principal)
+    locale = ctx.texts.locale_for(body.lang)
+    welcome = ctx.texts.render("chat.welcome", locale, visitor.principal.channel)
+    return {**visitor_dict(visitor.token, visitor.principal), "locale": locale, "welcome": welcome}
 
 
 @router.patch("/me")
