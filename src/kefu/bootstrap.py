@@ -18,8 +18,10 @@ async def open_context(settings: Settings, clock: Clock | None = None) -> AsyncI
     """Prepare the data folder, migrate the database, and yield a context; dispose of it after."""
     settings.ensure_data_dir()
     engine = create_engine(settings.database_url)
+    bus = InProcessBus()
     try:
         await upgrade(engine)
-        yield Context(settings, create_session_factory(engine), InProcessBus(), clock or SystemClock())
+        yield Context(settings, create_session_factory(engine), bus, clock or SystemClock())
     finally:
+        await bus.close()
         await engine.dispose()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from kefu.bus import Delivery
 from kefu.context import Context
 from kefu.errors import InvalidInput, NotFound, PermissionDenied
 from kefu.events import Event, TextsChanged
@@ -20,18 +21,21 @@ async def test_an_override_reaches_the_text_book_through_the_event(ctx: Context)
     async def record(event: Event) -> None:
         seen.append(event)
 
-    ctx.bus.subscribe(record)
+    ctx.bus.subscribe(record, Delivery.EVERY_NODE)
     stop = await sync.start(ctx)
     try:
         entry = await overrides.set_override(ctx, ADMIN, "agent.joined", "en", "  Hi, I'm {agent}!  ")
         assert entry.override == "Hi, I'm {agent}!"
+        await ctx.bus.drain()
         assert seen == [TextsChanged("agent.joined", "en", overridden=True)]
         assert ctx.texts.render("agent.joined", "en", agent="Wang") == "Hi, I'm Wang!"
         assert ctx.texts.render("agent.joined", "zh-CN", agent="小王") == render("agent.joined", "zh-CN", agent="小王")
         await overrides.set_override(ctx, ADMIN, "agent.joined", "en", "{agent} is here.")
+        await ctx.bus.drain()
         assert ctx.texts.render("agent.joined", "en", agent="Wang") == "Wang is here."
         reset = await overrides.reset_override(ctx, ADMIN, "agent.joined", "en")
         assert reset.override is None
+        await ctx.bus.drain()
         assert ctx.texts.render("agent.joined", "en", agent="Wang") == render("agent.joined", "en", agent="Wang")
     finally:
         stop()
@@ -39,6 +43,7 @@ async def test_an_override_reaches_the_text_book_through_the_event(ctx: Context)
 
 async def test_another_node_loads_overrides_at_start(ctx: Context) -> None:
     await overrides.set_override(ctx, ADMIN, "chat.welcome", "zh-CN", "欢迎光临！")
+    await ctx.bus.drain()
     assert ctx.texts.override("chat.welcome", "zh-CN") is None  # nobody listening on this context yet
     assert await sync.load(ctx) == 1
     assert ctx.texts.render("chat.welcome", "zh-CN") == "欢迎光临！"

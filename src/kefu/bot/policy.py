@@ -63,6 +63,7 @@ class Turn:
     handover_group_id: int | None = None
     outcome: str = "neutral"  # "answered" resets the failure count, "failed" adds one
     missed: Missed | None = None
+    resolved: bool = False  # the customer said goodbye: the bot ends the conversation
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,7 +153,8 @@ class Policy:
         if settings.handover_on_negative and self.is_negative(text):
             return self._handover("negative_sentiment", text, state, locale)
         if intent in SMALL_TALK:
-            return Turn([self._say(SMALL_TALK[intent], locale, state, {"kind": "smalltalk"})])
+            reply = self._say(SMALL_TALK[intent], locale, state, {"kind": "smalltalk"})
+            return Turn([reply], resolved=intent is Intent.GOODBYE)
         if intent is Intent.HUMAN:  # Hand-over on request switched off: say how to reach people instead.
             return self._decline(text, [], state, locale)
         matches = self.index.search(text, 5)

@@ -1,4 +1,4 @@
-"""Conversation actions: open, send, take, close, mark read, typing. Each is one transaction.
+"""Conversation actions: open, send, close, mark read, typing. Each is one transaction.
 
 Handlers in ``web/`` validate input and call these; these write and emit events after commit.
 """
@@ -12,17 +12,18 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 
 from kefu.context import Context
-from kefu.conversations.views import ConversationView, MessageView
-from kefu.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from kefu.events import ConversationChanged, ConversationRead, MessageCreated, Typing
-from kefu.security.access import in_agent_scope, load_visible, require_agent
+from kefu.conversations import lifecycle
+from kefu.conversations.status import CloseReason, ConversationScope, Status
+from kefu.conversations.views import ConversationView, MessageView, scope_of
+from kefu.errors import Conflict, InvalidInput, PermissionDenied
+from kefu.events import ConversationRead, MessageCreated, Typing
+from kefu.security.access import load_visible, may_manage
 from kefu.security.principals import AgentPrincipal, CustomerPrincipal, Principal
 from kefu.storage.repositories import conversations as conversation_repo
 from kefu.storage.repositories import messages as message_repo
 from kefu.storage.tables import Attachment, Conversation, Message
 from kefu.storage.uow import UnitOfWork
 
-OPEN_STATUSES = ("bot", "queued", "assigned")
 CLIENT_MSG_ID = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
 
 
@@ -55,22 +56,11 @@ async def open_conversation(ctx: Context, customer: CustomerPrincipal) -> Conver
         if existing is not None:
             return ConversationView.of(existing)
         now = ctx.clock.now()
-        row = Conversation(
-            customer_id=customer.customer_id,
-            channel=customer.channel,
-            status="bot" if ctx.settings.bot_enabled else "queued",
-            last_seq=0,
-            agent_read_seq=0,
-            customer_read_seq=0,
-            created_at=now,
-            updated_at=now,
-            queued_at=None if ctx.settings.bot_enabled else now,
-        )
+        row = lifecycle.new_conversation(customer.customer_id, customer.channel, now, with_bot=ctx.settings.bot_enabled)
         uow.session.add(row)
         await uow.session.flush()
         await uow.session.refresh(row)
-        view = ConversationView.of(row)
-        uow.emit(ConversationChanged(view, "created"))
+        view = lifecycle.created(uow, row)
         await uow.commit()
         return view
 
@@ -86,13 +76,15 @@ async def append_message(
     client_msg_id: str | None = None,
     attachment: Attachment | None = None,
     meta: dict[str, Any] | None = None,
+    scope: ConversationScope | None = None,
 ) -> MessageView:
     """Number and store a message in the open transaction; the event leaves at commit.
 
     Other domain packages (bot, routing) use this to add bot and system messages to a conversation.
+    ``scope`` is the conversation's scope if the caller holds it (it is read otherwise).
     """
     now = ctx.clock.now()
-    seq = await conversation_repo.next_seq(uow.session, conversation_id, now)
+    seq = await conversation_repo.next_seq(uow.session, conversation_id, now, agent_reply=sender_kind == "agent")
     row = Message(
         conversation_id=conversation_id,
         seq=seq,
@@ -109,19 +101,18 @@ async def append_message(
     stored = await message_repo.get_message(uow.session, row.id)
     assert stored is not None
     view = MessageView.of(stored)
-    uow.emit(MessageCreated(view))
+    uow.emit(MessageCreated(view, scope or await _scope(uow, conversation_id)))
     return view
 
 
-async def _reloaded(uow: UnitOfWork, conversation_id: int) -> ConversationView:
-    """The conversation as it is now inside the transaction (after guarded updates)."""
+async def _scope(uow: UnitOfWork, conversation_id: int) -> ConversationScope:
     row = await conversation_repo.get(uow.session, conversation_id)
     assert row is not None
-    return ConversationView.of(row)
+    return scope_of(row)
 
 
 def _ensure_may_write(principal: Principal, conversation: Conversation) -> None:
-    if conversation.status == "closed":
+    if conversation.status == Status.CLOSED:
         raise Conflict("conversation is closed", code="conversation_closed")
     if isinstance(principal, AgentPrincipal) and conversation.assignee_id != principal.user_id:
         raise PermissionDenied("take the conversation before replying", code="not_assignee")
@@ -167,6 +158,7 @@ async def send_message(
                 client_msg_id=client_msg_id,
                 attachment=attachment,
                 meta=meta,
+                scope=scope_of(conversation),
             )
             await uow.commit()
         except IntegrityError:
@@ -181,48 +173,22 @@ async def send_message(
         return view, True
 
 
-async def take(ctx: Context, principal: Principal, conversation_id: int) -> ConversationView:
-    """Assign a waiting conversation to the calling agent; Conflict if someone else was faster."""
-    agent = require_agent(principal)
-    async with ctx.uow() as uow:
-        row = await conversation_repo.get(uow.session, conversation_id)
-        if row is None or not in_agent_scope(agent, row):
-            raise NotFound("conversation not found", code="conversation_not_found")
-        now = ctx.clock.now()
-        values = {"status": "assigned", "assignee_id": agent.user_id, "assigned_at": now, "updated_at": now}
-        if not await conversation_repo.transition(uow.session, conversation_id, ("bot", "queued"), values):
-            raise Conflict("conversation is no longer waiting", code="not_waiting")
-        await append_message(
-            uow,
-            ctx,
-            conversation_id,
-            sender_kind="system",
-            text=f"客服 {agent.display_name} 已接入，请问有什么可以帮您？",
-        )
-        view = await _reloaded(uow, conversation_id)
-        uow.emit(ConversationChanged(view, "assigned"))
-        await uow.commit()
-        return view
-
-
 async def close(ctx: Context, principal: Principal, conversation_id: int) -> ConversationView:
     """Close a conversation (its assignee, a supervisor or admin, or the customer)."""
     async with ctx.uow() as uow:
         conversation = await load_visible(uow.session, principal, conversation_id)
-        if isinstance(principal, AgentPrincipal) and not (
-            principal.sees_everything or conversation.assignee_id == principal.user_id
-        ):
+        if isinstance(principal, AgentPrincipal) and not may_manage(principal, scope_of(conversation)):
             raise PermissionDenied("only the assigned agent or a supervisor may close", code="not_assignee")
-        now = ctx.clock.now()
-        values = {"status": "closed", "closed_at": now, "updated_at": now}
-        if not await conversation_repo.transition(uow.session, conversation_id, OPEN_STATUSES, values):
+        is_agent = isinstance(principal, AgentPrincipal)
+        reason = CloseReason.AGENT if is_agent else CloseReason.CUSTOMER
+        by_user_id = principal.user_id if isinstance(principal, AgentPrincipal) else None
+        view = await lifecycle.close(uow, ctx, conversation_id, reason, by_user_id=by_user_id)
+        if view is None:
             raise Conflict("conversation is already closed", code="conversation_closed")
-        by = "客服" if isinstance(principal, AgentPrincipal) else "您"
+        by = "客服" if is_agent else "您"
         await append_message(
             uow, ctx, conversation_id, sender_kind="system", text=f"{by}已结束本次会话，感谢您的咨询。"
         )
-        view = await _reloaded(uow, conversation_id)
-        uow.emit(ConversationChanged(view, "closed"))
         await uow.commit()
         return view
 
@@ -237,7 +203,7 @@ async def mark_read(ctx: Context, principal: Principal, conversation_id: int, se
         if isinstance(principal, AgentPrincipal) and conversation.assignee_id != principal.user_id:
             return  # Supervisors looking in do not mark the agent's messages as read for the customer.
         if await conversation_repo.raise_read_seq(uow.session, conversation_id, column, seq):
-            uow.emit(ConversationRead(conversation_id, principal.kind, seq))
+            uow.emit(ConversationRead(conversation_id, principal.kind, seq, scope_of(conversation)))
             await uow.commit()
 
 
@@ -245,6 +211,7 @@ async def typing(ctx: Context, principal: Principal, conversation_id: int) -> No
     """Tell the other side the caller is typing (not stored)."""
     async with ctx.uow() as uow:
         conversation = await load_visible(uow.session, principal, conversation_id)
-        if conversation.status == "closed":
+        if conversation.status == Status.CLOSED:
             return
-    await ctx.bus.publish(Typing(conversation_id, principal.kind, principal.display_name))
+        scope = scope_of(conversation)
+    await ctx.bus.publish(Typing(conversation_id, principal.kind, principal.display_name, scope))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 
-from kefu.bus.base import Listener
+from kefu.bus.base import Delivery, Listener
 from kefu.context import Context
 from kefu.events import Event, TextsChanged
 from kefu.storage.repositories import texts as text_repo
@@ -44,4 +44,4 @@ def listener(ctx: Context) -> Listener:
 async def start(ctx: Context) -> Callable[[], None]:
     """Load the overrides and keep them current; returns the function that stops listening."""
     await load(ctx)
-    return ctx.bus.subscribe(listener(ctx))
+    return ctx.bus.subscribe(listener(ctx), Delivery.EVERY_NODE)

@@ -6,6 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter
 
+from kefu.channels import web as web_channel
 from kefu.conversations import actions, customers
 from kefu.errors import PermissionDenied
 from kefu.security.principals import CustomerPrincipal
@@ -30,7 +31,7 @@ def visitor_dict(token: str, customer: CustomerPrincipal) -> dict[str, Any]:
 async def open_session(body: VisitorSessionIn, ctx: CtxDep) -> dict[str, Any]:
     """Resume the visitor behind ``token`` or start a new one; returns the (possibly new) token and the
     welcome text in the widget's ``lang``."""
-    visitor = await customers.open_visitor(ctx, body.token, body.name)
+    visitor = await web_channel.open_visitor(ctx, body.token, body.name)
     locale = ctx.texts.locale_for(body.lang)
     welcome = ctx.texts.render("chat.welcome", locale, visitor.principal.channel)
     return {**visitor_dict(visitor.token, visitor.principal), "locale": locale, "welcome": welcome}
