@@ -9,6 +9,7 @@ from kefu.texts.catalogue import CATALOGUE, EN, LOCALES, ZH
 from kefu.texts.render import (
     DEFAULT_CHANNEL,
     Param,
+    Phrase,
     TextError,
     TextParamsError,
     UnknownTextCode,
@@ -23,6 +24,7 @@ __all__ = [
     "LOCALES",
     "ZH",
     "Param",
+    "Phrase",
     "TextBook",
     "TextError",
     "TextParamsError",

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from kefu.texts.catalogue import ZH
-from kefu.texts.render import DEFAULT_CHANNEL, Param, default_wording, normalise_locale, render_template
+from kefu.texts.render import DEFAULT_CHANNEL, Param, Phrase, default_wording, normalise_locale, render_template
 
 
 class TextBook:
@@ -44,3 +44,7 @@ class TextBook:
     def render(self, code: str, locale: str, channel: str = DEFAULT_CHANNEL, /, **params: Param) -> str:
         """Like :func:`kefu.texts.render.render`, with the organisation's overrides."""
         return render_template(code, self.wording(code, locale, channel), params)
+
+    def say(self, phrase: Phrase, locale: str, channel: str = DEFAULT_CHANNEL) -> str:
+        """Render a :class:`Phrase`."""
+        return render_template(phrase.code, self.wording(phrase.code, locale, channel), phrase.params)

@@ -200,6 +200,8 @@ _TEXTS = (
         "客服 {agent} 回复了您的留言「{question}」：{answer}",
         "{agent} replied to your message “{question}”: {answer}",
     ),
+    # ---- channels that show plain text only ----------------------------------------------------
+    _text("channel.choose_by_number", "回复数字选择：", "Reply with a number to choose:"),
     # ---- for agents and supervisors ---------------------------------------------------------------
     _text("customer.visitor_name", "访客{id}", "Visitor {id}", audience="agent"),
     _text("transfer.note.supervisor", "主管改派", "Reassigned by a supervisor", audience="agent"),

@@ -8,14 +8,27 @@ from __future__ import annotations
 
 import string
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TypeAlias
+from typing import Any, TypeAlias
 
 from kefu.texts.catalogue import CATALOGUE, EN, LOCALES, ZH, TextDef
 
 Param: TypeAlias = str | int
 DEFAULT_CHANNEL = "web"
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+@dataclass(frozen=True, slots=True)
+class Phrase:
+    """A catalogue text with its parameters, not yet rendered (rendered per conversation, kept in meta)."""
+
+    code: str
+    params: Mapping[str, Param] = field(default_factory=dict)
+
+    def meta(self) -> dict[str, Any]:
+        """What a stored message's meta keeps so the text can be rendered again (another channel, locale)."""
+        return {"text_code": self.code, "text_params": dict(self.params)}
 
 
 class TextError(Exception):

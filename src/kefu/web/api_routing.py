@@ -116,7 +116,7 @@ async def queue_status(conversation_id: int, principal: PrincipalDep, ctx: CtxDe
     """Where the conversation stands: position, estimated wait and the text to show the customer."""
     async with ctx.uow() as uow:
         row = await load_visible(uow.session, principal, conversation_id)
-        status = await queue_mod.status_for(uow.session, row, ctx.clock.now())
+        status = await queue_mod.status_for(uow.session, row, ctx.clock.now(), ctx.texts)
     return {"queue": status.to_dict()}
 
 

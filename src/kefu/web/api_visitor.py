@@ -11,7 +11,7 @@ from kefu.conversations import actions, customers
 from kefu.errors import PermissionDenied
 from kefu.security.principals import CustomerPrincipal
 from kefu.web.deps import CtxDep, PrincipalDep
-from kefu.web.schemas import VisitorProfileIn, VisitorSessionIn
+from kefu.web.schemas import ConversationOpenIn, VisitorProfileIn, VisitorSessionIn
 
 router = APIRouter(prefix="/api/v1/visitor", tags=["visitor"])
 
@@ -45,7 +45,10 @@ async def update_me(body: VisitorProfileIn, principal: PrincipalDep, ctx: CtxDep
 
 
 @router.post("/conversations")
-async def open_conversation(principal: PrincipalDep, ctx: CtxDep) -> dict[str, Any]:
-    """The visitor's open conversation, created if there is none."""
-    view = await actions.open_conversation(ctx, _customer(principal))
+async def open_conversation(
+    principal: PrincipalDep, ctx: CtxDep, body: ConversationOpenIn | None = None
+) -> dict[str, Any]:
+    """The visitor's open conversation, created if there is none (in ``lang``, else the organisation's language)."""
+    lang = body.lang if body is not None else None
+    view = await actions.open_conversation(ctx, _customer(principal), locale=lang)
     return {"conversation": view.to_dict()}
