@@ -7,20 +7,15 @@ understood as a click.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
 from fastapi.testclient import TestClient
 
-from kefu.app import create_app, settle
+from kefu.app import settle
 from kefu.channels.base import Outbound
 from kefu.channels.inbound import receive_text
 from kefu.channels.parts import as_plain_text, picked
-from kefu.config import Settings
 from kefu.context import Context
 from kefu.conversations import customers
 from kefu.conversations.status import Status
-from tests.support import SettlingClient, TickingClock, seed
 
 
 class PlainTextChannel:
@@ -36,14 +31,6 @@ class PlainTextChannel:
         self.sent.append((message.customer_id, as_plain_text(message.parts, reply_prompt="回复数字选择：")))
 
 
-@pytest.fixture
-def bot_app(settings: Settings, clock: TickingClock) -> Iterator[TestClient]:
-    bot_settings = settings.model_copy(update={"bot_enabled": True})
-    seed(bot_settings)
-    with SettlingClient(create_app(bot_settings, clock=clock)) as runner:
-        yield runner
-
-
 def test_a_plain_text_channel_gets_numbered_choices_and_a_number_picks_one(bot_app: TestClient) -> None:
     channel = PlainTextChannel()
     bot_app.app.state.channels.add(channel)  # type: ignore[attr-defined]
@@ -57,12 +44,13 @@ def test_a_plain_text_channel_gets_numbered_choices_and_a_number_picks_one(bot_a
         who, text = channel.sent[-1]
         assert who == customer.customer_id
         assert "回复数字选择：" in text
-        assert "1. 转人工" in text
+        # Latin letters read as English, so the bot answers (and labels its button) in English.
+        assert "1. Talk to a person" in text
         # A retry of the same channel message is stored once.
         _, created = await receive_text(ctx, customer, "qzxv kkwp zzzq", client_msg_id="sms-1")
         assert not created
         message, _ = await receive_text(ctx, customer, "1", client_msg_id="sms-2")
-        assert message.text == "转人工"
+        assert message.text == "Talk to a person"
         await settle(bot_app.app)  # type: ignore[arg-type]
         async with ctx.uow() as uow:
             from kefu.storage.repositories import conversations as conversation_repo
@@ -71,7 +59,7 @@ def test_a_plain_text_channel_gets_numbered_choices_and_a_number_picks_one(bot_a
             assert row is not None
             assert row.channel == "sms-test"
             assert row.status == Status.QUEUED
-        assert any("人工" in text for _, text in channel.sent[-3:])
+        assert any("human agent" in text for _, text in channel.sent[-3:])
 
     bot_app.portal.call(conversation)  # type: ignore[union-attr]
 
