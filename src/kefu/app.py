@@ -17,7 +17,18 @@ from kefu.channels.registry import Channels, outbound_listener
 from kefu.clock import Clock
 from kefu.config import Settings
 from kefu.routing import runtime as routing_runtime
-from kefu.web import api_auth, api_bot, api_bot_settings, api_conversations, api_routing, api_visitor, pages, ws
+from kefu.texts import sync as texts_sync
+from kefu.web import (
+    api_auth,
+    api_bot,
+    api_bot_settings,
+    api_conversations,
+    api_routing,
+    api_texts,
+    api_visitor,
+    pages,
+    ws,
+)
 from kefu.web.errors import install_error_handlers
 from kefu.web.hub import Hub
 
@@ -44,6 +55,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         async with open_context(settings, clock) as ctx:
+            stop_texts = await texts_sync.start(ctx)
             hub = Hub(ctx)
             unsubscribe = ctx.bus.subscribe(hub.on_event, Delivery.EVERY_NODE)
             channels = Channels()
@@ -64,6 +76,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
                 await stop_routing()
                 stop_outbound()
                 unsubscribe()
+                stop_texts()
                 await ctx.bus.close()
 
     app = FastAPI(
@@ -79,6 +92,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     app.include_router(api_bot.router)
     app.include_router(api_bot_settings.router)
     app.include_router(api_routing.router)
+    app.include_router(api_texts.router)
     app.include_router(ws.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

@@ -2,22 +2,24 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from kefu.bus.base import EventBus
 from kefu.clock import Clock
 from kefu.config import Settings
 from kefu.storage.uow import SessionFactory, UnitOfWork
+from kefu.texts.book import TextBook
 
 
 @dataclass(frozen=True, slots=True)
 class Context:
-    """Settings, database, bus and clock."""
+    """Settings, database, bus and clock, and the node's copy of the organisation's texts."""
 
     settings: Settings
     sessions: SessionFactory
     bus: EventBus
     clock: Clock
+    texts: TextBook = field(default_factory=TextBook)
 
     def uow(self) -> UnitOfWork:
         """A new unit of work (one transaction whose events publish after commit)."""

@@ -195,6 +195,16 @@ class PresenceChanged(_Wire):
     capacity: int
 
 
+@dataclass(frozen=True, slots=True)
+class TextsChanged(_Wire):
+    """An admin set or reset the organisation's wording of a text; every node reloads its text book."""
+
+    type: ClassVar[str] = "texts"
+    code: str
+    locale: str
+    overridden: bool
+
+
 ConversationEvent: TypeAlias = (
     MessageCreated
     | ConversationChanged
@@ -205,7 +215,7 @@ ConversationEvent: TypeAlias = (
     | ConversationTransferred
     | SupervisorAlert
 )
-Event: TypeAlias = ConversationEvent | KnowledgeChanged | BotSettingsChanged | PresenceChanged
+Event: TypeAlias = ConversationEvent | KnowledgeChanged | BotSettingsChanged | PresenceChanged | TextsChanged
 
 EVENT_TYPES: tuple[type[Any], ...] = typing.get_args(Event)
 _BY_NAME: dict[str, type[Any]] = {cls.__name__: cls for cls in EVENT_TYPES}

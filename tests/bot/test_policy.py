@@ -10,6 +10,7 @@ import pytest
 from kefu.bot.entries import EntryView
 from kefu.bot.index import BotIndex
 from kefu.bot.policy import BotSettings, Policy, State, Turn
+from kefu.texts import TextBook
 
 NOW = datetime(2026, 3, 2, tzinfo=UTC)
 
@@ -176,3 +177,28 @@ def test_a_turn_carries_the_ranking_it_was_decided_on_for_the_evaluation() -> No
     # The ranking is the evaluation's to read: it is not part of what the customer sees.
     assert clarify == Turn(clarify.replies)
     assert "ranked" not in repr(clarify)
+
+
+def test_an_english_conversation_gets_english_words_unless_the_customer_writes_chinese() -> None:
+    english = State(locale="en")
+    decline = _policy().respond("量子力学", english).replies[0]
+    assert decline.text.startswith("抱歉")  # a Chinese message is answered in Chinese
+    assert decline.meta["text_code"] == "bot.decline"
+    undecided = _policy().respond("12345", english).replies[0]
+    assert undecided.text.startswith("Sorry, I don't know")
+    assert undecided.meta["buttons"] == [{"label": "Talk to a person", "send": "Talk to a person"}]
+    assert _policy().respond("12345", State()).replies[0].text.startswith("抱歉")
+    assert _policy().respond("hello", State()).replies[0].meta["text_code"] == "bot.greeting"
+
+
+def test_the_bot_speaks_the_organisations_words_and_the_channels() -> None:
+    policy = _policy()
+    policy.texts = TextBook({("bot.greeting", "zh-CN"): "欢迎来到示例科技！", ("bot.button.human", "zh-CN"): "找真人"})
+    assert policy.respond("你好", State()).replies[0].text == "欢迎来到示例科技！"
+    button = policy.respond("量子力学", State()).replies[0].meta["buttons"][0]
+    assert button == {"label": "找真人", "send": "找真人"}  # still asks for a person
+    policy.texts = TextBook({("bot.button.human", "zh-CN"): "其他帮助"})
+    button = policy.respond("量子力学", State()).replies[0].meta["buttons"][0]
+    assert button == {"label": "其他帮助", "send": "转人工"}  # would not ask for a person: sends the default
+    wechat = policy.respond("量子力学", State(channel="wechat")).replies[0]
+    assert "回复“人工”" in wechat.text

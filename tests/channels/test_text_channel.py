@@ -44,12 +44,13 @@ def test_a_plain_text_channel_gets_numbered_choices_and_a_number_picks_one(bot_a
         who, text = channel.sent[-1]
         assert who == customer.customer_id
         assert "回复数字选择：" in text
-        assert "1. 转人工" in text
+        # Latin letters read as English, so the bot answers (and labels its button) in English.
+        assert "1. Talk to a person" in text
         # A retry of the same channel message is stored once.
         _, created = await receive_text(ctx, customer, "qzxv kkwp zzzq", client_msg_id="sms-1")
         assert not created
         message, _ = await receive_text(ctx, customer, "1", client_msg_id="sms-2")
-        assert message.text == "转人工"
+        assert message.text == "Talk to a person"
         await settle(bot_app.app)  # type: ignore[arg-type]
         async with ctx.uow() as uow:
             from kefu.storage.repositories import conversations as conversation_repo
@@ -58,7 +59,7 @@ def test_a_plain_text_channel_gets_numbered_choices_and_a_number_picks_one(bot_a
             assert row is not None
             assert row.channel == "sms-test"
             assert row.status == Status.QUEUED
-        assert any("人工" in text for _, text in channel.sent[-3:])
+        assert any("human agent" in text for _, text in channel.sent[-3:])
 
     bot_app.portal.call(conversation)  # type: ignore[union-attr]
 

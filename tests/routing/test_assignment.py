@@ -10,6 +10,7 @@ from kefu.errors import Conflict
 from kefu.events import ConversationChanged, Event, QueueUpdate
 from kefu.routing import assignment, presence
 from kefu.routing import queue as queue_mod
+from kefu.texts import render
 from tests.routing.conftest import conversation, handover, new_agent, new_customer, new_group
 
 
@@ -53,7 +54,7 @@ async def test_vip_complaints_and_money_jump_ahead_fifo_within_a_priority(rctx: 
     complaint = await handover(rctx, group, reason="negative_sentiment")
     vip = await handover(rctx, group, vip=True)
     async with rctx.uow() as uow:
-        order = [s.conversation_id for s in await queue_mod.statuses(uow.session, group, rctx.clock.now())]
+        order = [s.conversation_id for s in await queue_mod.statuses(uow.session, group, rctx.clock.now(), rctx.texts)]
     expected = [vip, complaint, money, normal1, normal2]
     assert order == [w.conversation_id for w in expected]
     agent = await new_agent(rctx, (group,), capacity=1)
@@ -141,7 +142,7 @@ async def test_eta_uses_the_groups_recent_handling_time(rctx: Context, clock) ->
     waiting = [await handover(rctx, group) for _ in range(3)]
     async with rctx.uow() as uow:
         row = await conversation(rctx, waiting[2].conversation_id)
-        status = await queue_mod.status_for(uow.session, row, rctx.clock.now())
+        status = await queue_mod.status_for(uow.session, row, rctx.clock.now(), rctx.texts)
     # Each was handled for 60 s: 3 (position) × 60 s ÷ 2 slots = 90 s.
     assert status.position == 3
     assert 90 <= status.eta_seconds <= 92  # (the test clock ticks a millisecond per reading)
@@ -154,7 +155,7 @@ async def test_nobody_online_tells_the_customer_and_offers_leaving_a_message(rct
     waiting = await handover(rctx, group)
     await rctx.bus.drain()
     history = await queries.history(rctx, waiting.customer, waiting.conversation_id)
-    assert history[-1].text == queue_mod.NO_AGENTS_TEXT
+    assert history[-1].text == render("queue.no_agents", "zh-CN")
     await rctx.bus.drain()
     update = [e for e in events if isinstance(e, QueueUpdate)][-1]
     assert (update.state, update.leave_message, update.eta_seconds) == ("no_agents", True, None)

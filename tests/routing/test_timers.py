@@ -10,6 +10,7 @@ from kefu.conversations import actions, queries
 from kefu.events import Event, PresenceChanged, QueueUpdate, SupervisorAlert
 from kefu.routing import assignment, presence, runtime, timers
 from kefu.routing import queue as queue_mod
+from kefu.texts import render
 from tests.routing.conftest import conversation, handover, new_agent, new_group
 from tests.support import TickingClock
 
@@ -65,7 +66,7 @@ async def test_queue_timeout_offers_leaving_a_message_and_keep_waiting_restarts_
     assert (await timers.tick(rctx)).timeouts == [waiting.conversation_id]
     await rctx.bus.drain()
     history = await queries.history(rctx, waiting.customer, waiting.conversation_id)
-    assert history[-1].text == queue_mod.TIMEOUT_TEXT
+    assert history[-1].text == render("queue.timeout", "zh-CN")
     await rctx.bus.drain()
     offer = [e for e in events if isinstance(e, QueueUpdate)][-1]
     assert (offer.state, offer.leave_message, offer.position) == ("timeout", True, 1)
@@ -140,6 +141,6 @@ async def test_a_restart_resumes_queues_and_timers_from_the_database(
         assert report.sla_alerted == [served.conversation_id]
         async with fresh.uow() as uow:
             status = await queue_mod.status_for(
-                uow.session, await conversation(fresh, waiting.conversation_id), clock.now()
+                uow.session, await conversation(fresh, waiting.conversation_id), clock.now(), fresh.texts
             )
         assert status.position == 1

@@ -6,6 +6,7 @@ import re
 from enum import StrEnum
 
 from kefu.bot.normalize import normalize
+from kefu.texts import EN, ZH
 
 
 class Intent(StrEnum):
@@ -37,16 +38,8 @@ _THANKS = re.compile(
 )
 _GOODBYE = re.compile(r"^(再见|拜拜|bye|goodbye|bye bye|886|没有了|没事了|没问题了|好的没事了)(啦|了|呀|哈)?$")
 
-REPLIES = {
-    Intent.GREETING: "您好！我是智能客服小示，请直接描述您遇到的问题，例如“忘记密码怎么办”。",
-    Intent.THANKS: "不客气，很高兴能帮到您！还有其他问题随时问我。",
-    Intent.GOODBYE: "好的，祝您生活愉快，再见！",
-}
-REPLIES_EN = {
-    Intent.GREETING: "Hello! I'm the virtual assistant. Please describe your problem, e.g. “I forgot my password”.",
-    Intent.THANKS: "You're welcome! Ask me anything else any time.",
-    Intent.GOODBYE: "Goodbye, have a nice day!",
-}
+# The catalogue text (kefu.texts) the bot answers each kind of small talk with.
+SMALL_TALK = {Intent.GREETING: "bot.greeting", Intent.THANKS: "bot.thanks", Intent.GOODBYE: "bot.goodbye"}
 
 
 def classify(text: str) -> Intent:
@@ -66,3 +59,13 @@ def classify(text: str) -> Intent:
 def is_english(text: str) -> bool:
     """True when the message is written in English (mostly Latin letters, no Chinese)."""
     return not re.search(r"[\u4e00-\u9fff]", text) and bool(re.search(r"[A-Za-z]{2,}", text))
+
+
+def message_locale(text: str, conversation_locale: str) -> str:
+    """The language to answer ``text`` in: the message's own when it is clearly Chinese or English,
+    else the conversation's (``"ok"``, ``"123"`` or a pasted order number say nothing about it)."""
+    if re.search(r"[\u4e00-\u9fff]", text):
+        return ZH
+    if is_english(text):
+        return EN
+    return conversation_locale

@@ -5,6 +5,10 @@ VIP customer or anger hands over; small talk gets a short reply; otherwise the k
 searched and the calibrated confidence decides between answering, asking "您是想问：" with the top
 three questions, and admitting the bot does not know (offering a person). Each hand-over trigger is a
 setting. The policy is pure: it reads an index and returns a ``Turn``; ``bot.actions`` writes it.
+
+What the bot says in its own words comes from the text catalogue (``kefu.texts``, with the
+organisation's overrides), in the language of the customer's message, else the conversation's.
+Each such reply carries its ``text_code`` in its meta so a channel can re-render it.
 """
 
 from __future__ import annotations
@@ -15,7 +19,8 @@ from typing import Any
 
 from kefu.bot.entries import EntryView
 from kefu.bot.index import CANDIDATES, BotIndex, Match
-from kefu.bot.intents import REPLIES, REPLIES_EN, Intent, classify, is_english
+from kefu.bot.intents import SMALL_TALK, Intent, classify, message_locale
+from kefu.texts import ZH, TextBook, render
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,23 +76,8 @@ class State:
     failures: int = 0
     is_vip: bool = False
     recent_questions: tuple[str, ...] = ()
-
-
-HANDOVER_TEXT = {
-    "customer_request": "好的，正在为您转接人工客服，请稍候。",
-    "negative_sentiment": "非常抱歉给您带来不好的体验，我马上为您转接人工客服处理。",
-    "vip": "尊敬的 VIP 客户，正在为您转接专属人工客服，请稍候。",
-    "sensitive_topic": "这个问题涉及您的资金或账号安全，我为您转接人工客服进一步处理。",
-    "bot_failed": "抱歉我没能解决您的问题，正在为您转接人工客服。",
-}
-HANDOVER_TEXT_EN = {
-    "customer_request": "Sure, connecting you to a human agent now.",
-    "negative_sentiment": "I'm sorry about this. Let me connect you to a human agent right away.",
-    "vip": "Connecting you to your dedicated agent now.",
-    "sensitive_topic": "This concerns your money or account security, so I'm connecting you to a human agent.",
-    "bot_failed": "Sorry I couldn't solve this. Connecting you to a human agent.",
-}
-HUMAN_BUTTON = {"label": "转人工", "send": "转人工"}
+    locale: str = ZH
+    channel: str = "web"
 
 
 def _suggestion(match: Match) -> dict[str, Any]:
@@ -111,10 +101,29 @@ def answer_reply(entry: EntryView, alternatives: Sequence[Match], query: str) ->
 class Policy:
     """Decides turns from an index, settings and a negative-sentiment detector."""
 
-    def __init__(self, index: BotIndex, settings: BotSettings, is_negative: Callable[[str], bool]) -> None:
+    def __init__(
+        self,
+        index: BotIndex,
+        settings: BotSettings,
+        is_negative: Callable[[str], bool],
+        texts: TextBook | None = None,
+    ) -> None:
         self.index = index
         self.settings = settings
         self.is_negative = is_negative
+        self.texts = texts or TextBook()
+
+    def _say(self, code: str, locale: str, state: State, meta: dict[str, Any]) -> Reply:
+        """A reply in the bot's own words: the catalogue text ``code`` (no placeholders) in ``locale``."""
+        text = self.texts.render(code, locale, state.channel)
+        return Reply(text, {**meta, "text_code": code, "text_params": {}})
+
+    def _human_button(self, locale: str, state: State) -> dict[str, str]:
+        label = self.texts.render("bot.button.human", locale, state.channel)
+        # The button sends its label as the customer's message: if an admin's wording no longer asks for
+        # a person, it sends the catalogue's wording instead.
+        send = label if classify(label) is Intent.HUMAN else render("bot.button.human", locale, state.channel)
+        return {"label": label, "send": send}
 
     def _group_for(self, text: str, state: State) -> int | None:
         """The skill group of the best entry for what the customer has been asking about."""
@@ -126,84 +135,77 @@ class Policy:
                 best = top
         return best.entry.skill_group_id if best is not None else None
 
-    def _handover(self, reason: str, text: str, state: State, english: bool, *, group: int | None = None) -> Turn:
-        words = HANDOVER_TEXT_EN if english else HANDOVER_TEXT
+    def _handover(self, reason: str, text: str, state: State, locale: str, *, group: int | None = None) -> Turn:
         target = group if group is not None else self._group_for(text, state)
-        return Turn([Reply(words[reason], {"kind": "handover", "reason": reason})], reason, target)
+        reply = self._say(f"handover.{reason}", locale, state, {"kind": "handover", "reason": reason})
+        return Turn([reply], reason, target)
 
     def respond(self, text: str, state: State, *, pick: int | None = None) -> Turn:
         """The bot's turn for a customer message (``pick``: an entry the customer clicked)."""
-        english = is_english(text)
+        locale = message_locale(text, state.locale)
         settings = self.settings
         if pick is not None:
             entry = self.index.entry(pick)
             if entry is not None:
-                return self._answer(entry, self.index.search(entry.question, 4), text, state, english)
+                return self._answer(entry, self.index.search(entry.question, 4), text, state, locale)
         intent = classify(text)
         if intent is Intent.HUMAN and settings.handover_on_request:
-            return self._handover("customer_request", text, state, english)
+            return self._handover("customer_request", text, state, locale)
         if state.is_vip and settings.handover_on_vip:
-            return self._handover("vip", text, state, english)
+            return self._handover("vip", text, state, locale)
         if settings.handover_on_negative and self.is_negative(text):
-            return self._handover("negative_sentiment", text, state, english)
-        if intent in (Intent.GREETING, Intent.THANKS, Intent.GOODBYE):
-            words = REPLIES_EN if english else REPLIES
-            return Turn([Reply(words[intent], {"kind": "smalltalk"})], resolved=intent is Intent.GOODBYE)
+            return self._handover("negative_sentiment", text, state, locale)
+        if intent in SMALL_TALK:
+            reply = self._say(SMALL_TALK[intent], locale, state, {"kind": "smalltalk"})
+            return Turn([reply], resolved=intent is Intent.GOODBYE)
         if intent is Intent.HUMAN:  # Hand-over on request switched off: say how to reach people instead.
-            return self._decline(text, [], state, english)
+            return self._decline(text, [], state, locale)
         ranked = self.index.search(text, CANDIDATES)
         matches = ranked[:5]
         top = matches[0] if matches else None
         if top is not None and top.confidence >= settings.answer_threshold:
-            turn = self._answer(top.entry, matches, text, state, english)
+            turn = self._answer(top.entry, matches, text, state, locale)
         elif top is not None and top.confidence >= settings.clarify_threshold:
-            turn = self._clarify(matches[:3], english)
+            turn = self._clarify(matches[:3], state, locale)
         else:
-            turn = self._decline(text, matches, state, english)
+            turn = self._decline(text, matches, state, locale)
         return replace(turn, ranked=tuple(ranked))
 
-    def _answer(self, entry: EntryView, matches: Sequence[Match], text: str, state: State, english: bool) -> Turn:
+    def _answer(self, entry: EntryView, matches: Sequence[Match], text: str, state: State, locale: str) -> Turn:
         reply = answer_reply(entry, matches, text)
         if entry.handover and self.settings.handover_on_sensitive:
-            words = HANDOVER_TEXT_EN if english else HANDOVER_TEXT
-            note = Reply(words["sensitive_topic"], {"kind": "handover", "reason": "sensitive_topic"})
+            meta = {"kind": "handover", "reason": "sensitive_topic"}
+            note = self._say("handover.sensitive_topic", locale, state, meta)
             return Turn([reply, note], "sensitive_topic", entry.skill_group_id, outcome="answered")
         return Turn([reply], outcome="answered")
 
-    def _clarify(self, matches: Sequence[Match], english: bool) -> Turn:
-        text = "Did you mean:" if english else "您是想问："
-        meta = {"kind": "clarify", "suggestions": [_suggestion(m) for m in matches], "buttons": [HUMAN_BUTTON]}
-        return Turn([Reply(text, meta)])
+    def _clarify(self, matches: Sequence[Match], state: State, locale: str) -> Turn:
+        suggestions = [_suggestion(m) for m in matches]
+        meta = {"kind": "clarify", "suggestions": suggestions, "buttons": [self._human_button(locale, state)]}
+        return Turn([self._say("bot.clarify", locale, state, meta)])
 
-    def _decline(self, text: str, matches: Sequence[Match], state: State, english: bool) -> Turn:
+    def _decline(self, text: str, matches: Sequence[Match], state: State, locale: str) -> Turn:
         top = matches[0] if matches else None
         missed = Missed(text, "no_match", top.entry.id if top else None, top.confidence if top else None)
         failures = state.failures + 1
         if self.settings.max_failures and failures >= self.settings.max_failures:
-            turn = self._handover("bot_failed", text, state, english)
+            turn = self._handover("bot_failed", text, state, locale)
             return Turn(turn.replies, turn.handover, turn.handover_group_id, outcome="failed", missed=missed)
-        words = (
-            "Sorry, I don't know the answer to that yet. You can rephrase it, or talk to a person."
-            if english
-            else "抱歉，这个问题我暂时还不会。您可以换个说法再问我，或者转人工客服。"
+        reply = self._say(
+            "bot.decline", locale, state, {"kind": "decline", "buttons": [self._human_button(locale, state)]}
         )
-        return Turn([Reply(words, {"kind": "decline", "buttons": [HUMAN_BUTTON]})], outcome="failed", missed=missed)
+        return Turn([reply], outcome="failed", missed=missed)
 
-    def unhelpful(self, answer_meta: dict[str, Any], state: State, english: bool = False) -> Turn:
+    def unhelpful(self, answer_meta: dict[str, Any], state: State) -> Turn:
         """The customer said an answer did not help: offer the next best answers, or a person."""
         query = str(answer_meta.get("query") or answer_meta.get("question") or "")
+        locale = message_locale(query, state.locale)
         missed = Missed(query, "unhelpful", answer_meta.get("entry_id"), None)
         failures = state.failures + 1
         if self.settings.max_failures and failures >= self.settings.max_failures:
-            turn = self._handover("bot_failed", query, state, english)
+            turn = self._handover("bot_failed", query, state, locale)
             return Turn(turn.replies, turn.handover, turn.handover_group_id, outcome="failed", missed=missed)
         alternatives = [a for a in answer_meta.get("alternatives", []) if self.index.entry(int(a["entry_id"]))]
-        text = "Sorry that didn't help. Did you mean:" if english else "抱歉没能帮到您。您是不是想问："
-        if not alternatives:
-            text = (
-                "Sorry that didn't help. Shall I find you a person?"
-                if english
-                else "抱歉没能帮到您，需要为您转人工客服吗？"
-            )
-        meta = {"kind": "clarify", "suggestions": alternatives, "buttons": [HUMAN_BUTTON]}
-        return Turn([Reply(text, meta)], outcome="failed", missed=missed)
+        code = "bot.unhelpful.alternatives" if alternatives else "bot.unhelpful.offer_person"
+        meta = {"kind": "clarify", "suggestions": alternatives, "buttons": [self._human_button(locale, state)]}
+        return Turn([self._say(code, locale, state, meta)], outcome="failed", missed=missed)

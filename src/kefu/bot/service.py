@@ -18,7 +18,7 @@ from typing import Any
 from kefu.bot import actions
 from kefu.bot.embeddings import Embedder, load_embedder
 from kefu.bot.entries import all_entries
-from kefu.bot.intents import is_english
+from kefu.bot.index import BotIndex
 from kefu.bot.live import anger_detector, bot_settings, build_policy
 from kefu.bot.policy import BotSettings, Policy, State, Turn
 from kefu.bot.settings import FIELDS, effective_settings
@@ -45,7 +45,7 @@ class BotService:
         self.ctx = ctx
         self.settings: BotSettings = bot_settings(ctx.settings)  # until the stored ones are read at start
         self.is_angry = anger_detector(ctx.settings.bot_anger_threshold)
-        self.policy = build_policy(ctx.settings, (), ctx.clock.now())
+        self.policy = Policy(BotIndex([], None), self.settings, self.is_angry, ctx.texts)
         self._locks: dict[int, tuple[asyncio.Lock, int]] = {}
         self._tasks: set[asyncio.Task[None]] = set()
         self._rebuild_lock = asyncio.Lock()
@@ -118,7 +118,7 @@ class BotService:
     def use_settings(self, settings: BotSettings) -> None:
         """Answer from now on with ``settings`` (the index stays; a policy is cheap to make)."""
         self.settings = settings
-        self.policy = Policy(self.policy.index, settings, self.is_angry)
+        self.policy = Policy(self.policy.index, settings, self.is_angry, self.ctx.texts)
 
     async def rebuild(self) -> None:
         """Re-index the active knowledge base and dictionary; return once the index includes every
@@ -147,7 +147,7 @@ class BotService:
                 build_policy, self.ctx.settings, entries, now, words, synonyms, self._embedder
             )
             # With the settings in force now (an admin may have changed them during the build).
-            self.policy = Policy(built.index, self.settings, self.is_angry)
+            self.policy = Policy(built.index, self.settings, self.is_angry, self.ctx.texts)
             self._rebuilds_covered = covers
             self.builds += 1
             log.info("bot index rebuilt: %d active entries", len(self.policy.index))
@@ -177,7 +177,8 @@ class BotService:
                 return  # Already answered (a newer message follows it).
             customer = await customer_repo.get_customer(uow.session, conversation.customer_id)
             recent = await bot_repo.recent_customer_texts(uow.session, conversation_id, message.seq)
-            state = State(conversation.bot_failures, bool(customer and customer.is_vip), tuple(recent))
+            is_vip = bool(customer and customer.is_vip)
+            state = State(conversation.bot_failures, is_vip, tuple(recent), conversation.locale, conversation.channel)
             pick = _pick_of(message.meta)
             text = message.text
         if not text.strip() and pick is None:
@@ -211,10 +212,10 @@ class BotService:
             if not await bot_repo.add_feedback(uow.session, row):
                 raise Conflict("feedback already given for this answer", code="feedback_exists")
             await uow.commit()
-            state = State(conversation.bot_failures, False, ())
+            state = State(conversation.bot_failures, False, (), conversation.locale, conversation.channel)
             in_bot = conversation.status == Status.BOT
         if not helpful and in_bot:
-            turn = self.policy.unhelpful(meta, state, is_english(str(meta.get("query", ""))))
+            turn = self.policy.unhelpful(meta, state)
             await actions.apply_turn(self.ctx, conversation_id, turn, message_id)
 
 

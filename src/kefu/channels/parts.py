@@ -63,7 +63,8 @@ def _list(value: object) -> list[dict[str, Any]]:
 
 
 def as_plain_text(parts: Parts, *, reply_prompt: str) -> str:
-    """The text of a message with its choices numbered (``reply_prompt`` e.g. "回复数字选择：")."""
+    """The text of a message with its choices numbered (``reply_prompt``: the catalogue's
+    ``channel.choose_by_number`` in the conversation's locale, e.g. "回复数字选择：")."""
     if not parts.choices:
         return parts.text
     lines = [parts.text, "", reply_prompt]

@@ -23,6 +23,7 @@ from kefu.storage.repositories import conversations as conversation_repo
 from kefu.storage.repositories import messages as message_repo
 from kefu.storage.tables import Attachment, Conversation, Message
 from kefu.storage.uow import UnitOfWork
+from kefu.texts import Phrase
 
 CLIENT_MSG_ID = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
 
@@ -45,10 +46,14 @@ def check_client_msg_id(client_msg_id: str | None) -> str | None:
     return client_msg_id
 
 
-async def open_conversation(ctx: Context, customer: CustomerPrincipal) -> ConversationView:
+async def open_conversation(
+    ctx: Context, customer: CustomerPrincipal, *, locale: str | None = None
+) -> ConversationView:
     """The customer's open conversation on their channel, created if there is none.
 
-    A new conversation starts with the bot when it is enabled, otherwise straight in the queue.
+    A new conversation starts with the bot when it is enabled, otherwise straight in the queue. It
+    keeps ``locale`` (the client's language, e.g. the widget's ``lang``; by default the organisation's):
+    kefu's own messages in it are in that language. An open conversation keeps the locale it has.
     """
     async with ctx.uow() as uow:
         await conversation_repo.lock_customer(uow.session, customer.customer_id)
@@ -57,6 +62,7 @@ async def open_conversation(ctx: Context, customer: CustomerPrincipal) -> Conver
             return ConversationView.of(existing)
         now = ctx.clock.now()
         row = lifecycle.new_conversation(customer.customer_id, customer.channel, now, with_bot=ctx.settings.bot_enabled)
+        row.locale = ctx.texts.locale_for(locale)
         uow.session.add(row)
         await uow.session.flush()
         await uow.session.refresh(row)
@@ -103,6 +109,16 @@ async def append_message(
     view = MessageView.of(stored)
     uow.emit(MessageCreated(view, scope or await _scope(uow, conversation_id)))
     return view
+
+
+async def append_notice(uow: UnitOfWork, ctx: Context, conversation_id: int, phrase: Phrase) -> MessageView:
+    """Store a system message in the open transaction: the catalogue text of ``phrase`` in the
+    conversation's locale and for its channel; the meta keeps ``text_code`` and ``text_params`` so a
+    channel (or a later re-render) can use them."""
+    row = await conversation_repo.get(uow.session, conversation_id)
+    assert row is not None
+    text = ctx.texts.say(phrase, row.locale, row.channel)
+    return await append_message(uow, ctx, conversation_id, sender_kind="system", text=text, meta=phrase.meta())
 
 
 async def _scope(uow: UnitOfWork, conversation_id: int) -> ConversationScope:
@@ -185,10 +201,8 @@ async def close(ctx: Context, principal: Principal, conversation_id: int) -> Con
         view = await lifecycle.close(uow, ctx, conversation_id, reason, by_user_id=by_user_id)
         if view is None:
             raise Conflict("conversation is already closed", code="conversation_closed")
-        by = "客服" if is_agent else "您"
-        await append_message(
-            uow, ctx, conversation_id, sender_kind="system", text=f"{by}已结束本次会话，感谢您的咨询。"
-        )
+        said = "conversation.closed.by_agent" if is_agent else "conversation.closed.by_customer"
+        await append_notice(uow, ctx, conversation_id, Phrase(said))
         await uow.commit()
         return view
 

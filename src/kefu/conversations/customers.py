@@ -44,7 +44,7 @@ async def identify(ctx: Context, channel: str, external_id: str, *, name: str | 
         if name is not None:
             customer.display_name = clean_name(name)
         if not customer.display_name:
-            customer.display_name = f"访客{customer.id}"
+            customer.display_name = ctx.texts.render("customer.visitor_name", ctx.texts.default_locale, id=customer.id)
         principal = CustomerPrincipal(customer.id, customer.display_name, channel)
         await uow.commit()
     return principal

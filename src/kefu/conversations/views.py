@@ -103,6 +103,7 @@ class ConversationView:
     assigned_at: str | None = None
     first_response_at: str | None = None
     closed_reason: str | None = None
+    locale: str = "zh-CN"  # the language kefu speaks to the customer in
 
     @classmethod
     def of(cls, row: Conversation) -> ConversationView:
@@ -129,6 +130,7 @@ class ConversationView:
             assigned_at=_iso(row.assigned_at),
             first_response_at=_iso(row.first_response_at),
             closed_reason=row.closed_reason,
+            locale=row.locale,
         )
 
     def scope(self) -> ConversationScope:

@@ -130,7 +130,7 @@ async def give(
     if view is None:
         return False
     presence.last_assigned_at = now
-    await notices.say(uow, ctx, conversation_id, notices.joined_text(agent.display_name))
+    await notices.say(uow, ctx, conversation_id, "agent.joined", agent=agent.display_name)
     return True
 
 
@@ -206,12 +206,22 @@ async def enqueue(ctx: Context, conversation_id: int, *, announce: bool) -> None
         row = await conversation_repo.get(uow.session, conversation_id)
         if row is None or row.status != Status.QUEUED:
             return
-        status = await queue_mod.status_for(uow.session, row, ctx.clock.now())
+        status = await queue_mod.status_for(uow.session, row, ctx.clock.now(), ctx.texts)
         if announce:
-            prefix = "已为您转接人工客服，" if status.state == "waiting" else ""
-            await notices.say(uow, ctx, conversation_id, prefix + status.text)
+            await _announce(uow, ctx, status)
             await uow.commit()
     await queue_mod.publish_positions(ctx, group_id)
+
+
+async def _announce(uow: UnitOfWork, ctx: Context, status: queue_mod.QueueStatus) -> None:
+    """Tell a customer just handed over to the queue where they stand."""
+    conversation_id = status.conversation_id
+    if status.phrase is None:
+        await notices.say_as_written(uow, ctx, conversation_id, status.text)
+    elif status.state == "waiting":
+        await notices.say(uow, ctx, conversation_id, "queue.handed_over", queue=status.text)
+    else:
+        await notices.say(uow, ctx, conversation_id, status.phrase.code, **status.phrase.params)
 
 
 async def pick(ctx: Context, principal: Principal, conversation_id: int) -> ConversationView:
@@ -289,6 +299,6 @@ async def keep_waiting(ctx: Context, principal: Principal, conversation_id: int)
         )
         await uow.commit()
         row = await load_visible(uow.session, principal, conversation_id)
-        status = await queue_mod.status_for(uow.session, row, now)
+        status = await queue_mod.status_for(uow.session, row, now, ctx.texts)
     await ctx.bus.publish(status.to_event())
     return status

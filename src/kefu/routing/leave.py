@@ -110,7 +110,7 @@ async def leave(
                 uow, ctx, conversation_id, CloseReason.LEFT_MESSAGE, from_statuses=WAITING_STATUSES
             )
             if closed is not None:
-                await notices.say(uow, ctx, conversation_id, f"您的留言已收到，我们会通过 {contact} 尽快联系您。")
+                await notices.say(uow, ctx, conversation_id, "leave.received", contact=contact)
         row = LeaveMessage(
             customer_id=customer.customer_id,
             conversation_id=conversation_id,
@@ -214,13 +214,9 @@ async def _deliver(uow: UnitOfWork, ctx: Context, row: LeaveMessage, by: str) ->
     conversation = await conversation_repo.find_open(uow.session, row.customer_id, row.channel)
     if conversation is None:
         return
-    await notices.say(uow, ctx, conversation.id, answer_text(by, row))
+    # How the answer reads in the customer's conversation: who answered, which message, the answer.
+    await notices.say(uow, ctx, conversation.id, "leave.answered", agent=by, question=row.text[:40], answer=row.answer)
     row.delivered_at = ctx.clock.now()
-
-
-def answer_text(by: str, row: LeaveMessage) -> str:
-    """How an answer reads in the customer's conversation."""
-    return f"客服 {by} 回复了您的留言「{row.text[:40]}」：{row.answer}"
 
 
 async def deliver_pending(ctx: Context, customer_id: int, channel: str) -> int:

@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 from kefu.context import Context
-from kefu.conversations.actions import append_message
+from kefu.conversations.actions import append_message, append_notice
 from kefu.conversations.views import ConversationView, MessageView
 from kefu.storage.repositories import conversations as conversation_repo
 from kefu.storage.uow import UnitOfWork
+from kefu.texts import Param, Phrase
 
 
-async def say(uow: UnitOfWork, ctx: Context, conversation_id: int, text: str) -> MessageView:
-    """Store a system message in the open transaction (its event leaves at commit)."""
+async def say(uow: UnitOfWork, ctx: Context, conversation_id: int, code: str, /, **params: Param) -> MessageView:
+    """Store the catalogue text ``code`` as a system message, in the conversation's locale (event at commit)."""
+    return await append_notice(uow, ctx, conversation_id, Phrase(code, params))
+
+
+async def say_as_written(uow: UnitOfWork, ctx: Context, conversation_id: int, text: str) -> MessageView:
+    """A system message in words an admin wrote for one purpose (a skill group's own off-hours text)."""
     return await append_message(uow, ctx, conversation_id, sender_kind="system", text=text)
 
 
@@ -19,8 +25,3 @@ async def view(uow: UnitOfWork, conversation_id: int) -> ConversationView:
     row = await conversation_repo.get(uow.session, conversation_id)
     assert row is not None
     return ConversationView.of(row)
-
-
-def joined_text(display_name: str) -> str:
-    """The message that tells the customer a person has joined (same words as a manual take)."""
-    return f"客服 {display_name} 已接入，请问有什么可以帮您？"

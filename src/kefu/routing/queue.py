@@ -26,6 +26,8 @@ from kefu.events import QueueUpdate
 from kefu.routing import hours
 from kefu.storage.repositories import routing as routing_repo
 from kefu.storage.tables import Conversation, SkillGroup
+from kefu.texts import Phrase, TextBook
+from kefu.texts.render import opening_time
 
 DEFAULT_HANDLE_SECONDS = 300.0
 DEFAULT_QUEUE_TIMEOUT = 600
@@ -33,8 +35,13 @@ HISTORY = 20
 VIP, COMPLAINT, MONEY = 4, 2, 1
 COMPLAINT_REASONS = frozenset({"negative_sentiment", "complaint"})
 MONEY_REASONS = frozenset({"sensitive_topic", "money", "payment", "refund", "frozen_account"})
-NO_AGENTS_TEXT = "当前暂无客服在线，您可以继续等待，或留言并留下联系方式，我们会尽快联系您。"
-TIMEOUT_TEXT = "您已等待较长时间，抱歉让您久等。您可以选择继续等待，或留言并留下联系方式，我们会尽快联系您。"
+NO_AGENTS = Phrase("queue.no_agents")
+TIMEOUT = Phrase("queue.timeout")
+STATUS_PHRASES = {
+    Status.ASSIGNED: Phrase("queue.status.assigned"),
+    Status.CLOSED: Phrase("queue.status.closed"),
+    Status.BOT: Phrase("queue.status.bot"),
+}
 
 
 def priority_of(*, is_vip: bool, handover_reason: str | None, money_group: bool) -> int:
@@ -59,6 +66,7 @@ class QueueStatus:
     text: str
     leave_message: bool
     scope: ConversationScope
+    phrase: Phrase | None = None  # the catalogue text ``text`` was rendered from (None: a group's own words)
 
     def to_event(self) -> QueueUpdate:
         """The ``queue`` event for this status."""
@@ -82,26 +90,24 @@ def minutes(seconds: int) -> int:
     return max(1, math.ceil(seconds / 60))
 
 
-def waiting_text(position: int, eta_seconds: int | None) -> str:
+def waiting_phrase(position: int, eta_seconds: int | None) -> Phrase:
     """ "前面还有 3 位，预计等待 2 分钟" (or "您是下一位…" at the head)."""
     ahead = position - 1
-    head = f"前面还有 {ahead} 位" if ahead > 0 else "您是下一位"
     if eta_seconds is None:
-        return head
-    return f"{head}，预计等待 {minutes(eta_seconds)} 分钟"
+        return Phrase("queue.position.no_eta", {"ahead": ahead}) if ahead > 0 else Phrase("queue.next.no_eta")
+    wait = minutes(eta_seconds)
+    if ahead > 0:
+        return Phrase("queue.position", {"ahead": ahead, "minutes": wait})
+    return Phrase("queue.next", {"minutes": wait})
 
 
-def off_hours_text(group: SkillGroup | None, now: datetime) -> str:
-    """The group's own off-hours text, or one that says when it opens again."""
-    if group is not None and group.off_hours_text:
-        return group.off_hours_text
+def off_hours_phrase(group: SkillGroup | None, now: datetime, locale: str) -> Phrase:
+    """The text that says when the group opens again (its ``{opens}`` written for ``locale``)."""
     business = hours.parse(group.hours if group is not None else None)
     opening = business.next_opening(now)
-    when = ""
-    if opening is not None:
-        local = opening.astimezone(business.zone)
-        when = f"我们将于 {local.month}月{local.day}日 {local:%H:%M} 开始服务，"
-    return f"现在是非服务时间，{when}您可以留言并留下联系方式，我们上班后会尽快联系您。"
+    if opening is None:
+        return Phrase("queue.off_hours.no_opening")
+    return Phrase("queue.off_hours", {"opens": opening_time(locale, opening.astimezone(business.zone))})
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,45 +136,55 @@ async def group_state(session: AsyncSession, group_id: int | None, now: datetime
     return GroupState(group, business.is_open(now), sum(a.capacity for a in online), average)
 
 
-def status_of(state: GroupState, waiting: routing_repo.Waiting, position: int, now: datetime) -> QueueStatus:
-    """A waiting conversation's status."""
+def status_of(
+    state: GroupState, waiting: routing_repo.Waiting, position: int, now: datetime, texts: TextBook
+) -> QueueStatus:
+    """A waiting conversation's status, its text in the conversation's locale and for its channel."""
     timeout = state.group.queue_timeout_seconds if state.group is not None else DEFAULT_QUEUE_TIMEOUT
     timed_out = waiting.queue_deadline_at is None and (now - waiting.waiting_since).total_seconds() >= timeout
     scope = ConversationScope(waiting.customer_id, Status.QUEUED, None, waiting.skill_group_id, waiting.channel)
     queued = Status.QUEUED.value
     cid = waiting.conversation_id
+
+    def status(eta: int | None, kind: str, phrase: Phrase, offer_leave: bool) -> QueueStatus:
+        text = texts.say(phrase, waiting.locale, waiting.channel)
+        return QueueStatus(cid, queued, position, eta, kind, text, offer_leave, scope, phrase)
+
     if not state.is_open:
-        return QueueStatus(cid, queued, position, None, "closed", off_hours_text(state.group, now), True, scope)
+        group = state.group
+        if group is not None and group.off_hours_text:  # the group's own words, as its admin wrote them
+            return QueueStatus(cid, queued, position, None, "closed", group.off_hours_text, True, scope)
+        return status(None, "closed", off_hours_phrase(group, now, waiting.locale), True)
     if state.slots <= 0:
-        return QueueStatus(cid, queued, position, None, "no_agents", NO_AGENTS_TEXT, True, scope)
+        return status(None, "no_agents", NO_AGENTS, True)
     eta = state.eta(position)
-    return QueueStatus(cid, queued, position, eta, "waiting", waiting_text(position, eta), timed_out, scope)
+    return status(eta, "waiting", waiting_phrase(position, eta), timed_out)
 
 
-async def statuses(session: AsyncSession, group_id: int | None, now: datetime) -> list[QueueStatus]:
+async def statuses(session: AsyncSession, group_id: int | None, now: datetime, texts: TextBook) -> list[QueueStatus]:
     """Every waiting conversation of a queue with its position and ETA, in order."""
     line = await routing_repo.queue(session, group_id)
     if not line:
         return []
     state = await group_state(session, group_id, now)
-    return [status_of(state, waiting, index + 1, now) for index, waiting in enumerate(line)]
+    return [status_of(state, waiting, index + 1, now, texts) for index, waiting in enumerate(line)]
 
 
-async def status_for(session: AsyncSession, conversation: Conversation, now: datetime) -> QueueStatus:
+async def status_for(session: AsyncSession, conversation: Conversation, now: datetime, texts: TextBook) -> QueueStatus:
     """One conversation's queue status (position 0 when it is not waiting)."""
     if conversation.status == Status.QUEUED:
-        for status in await statuses(session, conversation.skill_group_id, now):
+        for status in await statuses(session, conversation.skill_group_id, now, texts):
             if status.conversation_id == conversation.id:
                 return status
-    texts = {Status.ASSIGNED: "客服已接入", Status.CLOSED: "会话已结束", Status.BOT: "智能助手为您服务中"}
     current = conversation.status
-    text = texts.get(Status(current), "")
-    return QueueStatus(conversation.id, current, 0, None, current, text, False, scope_of(conversation))
+    phrase = STATUS_PHRASES.get(Status(current))
+    text = texts.say(phrase, conversation.locale, conversation.channel) if phrase is not None else ""
+    return QueueStatus(conversation.id, current, 0, None, current, text, False, scope_of(conversation), phrase)
 
 
 async def publish_positions(ctx: Context, group_id: int | None) -> None:
     """Tell every customer waiting in a queue where they stand now (after the queue moved)."""
     async with ctx.uow() as uow:
-        updates = await statuses(uow.session, group_id, ctx.clock.now())
+        updates = await statuses(uow.session, group_id, ctx.clock.now(), ctx.texts)
     for status in updates:
         await ctx.bus.publish(status.to_event())

@@ -40,7 +40,7 @@ async def queues(ctx: Context, principal: Principal) -> list[dict[str, Any]]:
                 continue
             waiting: list[dict[str, Any]] = []
             for index, item in enumerate(line):
-                status = queue_mod.status_of(state, item, index + 1, now)
+                status = queue_mod.status_of(state, item, index + 1, now, ctx.texts)
                 waiting.append(
                     {
                         "conversation_id": item.conversation_id,

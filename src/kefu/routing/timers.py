@@ -27,6 +27,7 @@ from kefu.events import SupervisorAlert
 from kefu.routing import assignment, notices, presence
 from kefu.routing import queue as queue_mod
 from kefu.storage.repositories import routing as routing_repo
+from kefu.texts import Phrase
 
 log = logging.getLogger(__name__)
 DEFAULT_IDLE_SECONDS = 1800
@@ -80,11 +81,15 @@ async def _sla(ctx: Context, report: TickReport) -> None:
             minutes = queue_mod.minutes(assignment.sla_seconds(group))
             if moved_to is None:
                 await routing_repo.clear_sla(uow.session, [conversation_id])
-                text = f"会话 #{conversation_id} 超过 {minutes} 分钟未首次回复，且暂无其他客服可接"
+                alert = Phrase("alert.sla.unassigned", {"conversation": conversation_id, "minutes": minutes})
                 report.sla_alerted.append(conversation_id)
             else:
-                text = f"会话 #{conversation_id} 超过 {minutes} 分钟未首次回复，已改派给 {moved_to.display_name}"
+                agent = moved_to.display_name
+                alert = Phrase(
+                    "alert.sla.reassigned", {"conversation": conversation_id, "minutes": minutes, "agent": agent}
+                )
                 report.sla_reoffered.append(conversation_id)
+            text = ctx.texts.say(alert, ctx.texts.default_locale)  # for supervisors: the organisation's language
             uow.emit(SupervisorAlert(conversation_id, "sla_breach", text, agent_id))
             await uow.commit()
         if moved_to is not None:
@@ -98,11 +103,13 @@ async def _queue_timeouts(ctx: Context, report: TickReport) -> None:
         async with ctx.uow() as uow:
             if not await routing_repo.update_waiting(uow.session, conversation_id, {"queue_deadline_at": None}):
                 continue
-            await notices.say(uow, ctx, conversation_id, queue_mod.TIMEOUT_TEXT)
+            told = await notices.say(uow, ctx, conversation_id, queue_mod.TIMEOUT.code)
             await uow.commit()
         status = await _status(ctx, conversation_id)
         if status is not None:
-            timeout = dataclasses.replace(status, state="timeout", text=queue_mod.TIMEOUT_TEXT, leave_message=True)
+            timeout = dataclasses.replace(
+                status, state="timeout", text=told.text, leave_message=True, phrase=queue_mod.TIMEOUT
+            )
             await ctx.bus.publish(timeout.to_event())
         report.timeouts.append(conversation_id)
 
@@ -112,7 +119,7 @@ async def _status(ctx: Context, conversation_id: int) -> queue_mod.QueueStatus |
         row = await routing_repo.get_conversation(uow.session, conversation_id)
         if row is None:
             return None
-        return await queue_mod.status_for(uow.session, row, ctx.clock.now())
+        return await queue_mod.status_for(uow.session, row, ctx.clock.now(), ctx.texts)
 
 
 async def _idle(ctx: Context, report: TickReport) -> None:
@@ -133,13 +140,7 @@ async def _idle(ctx: Context, report: TickReport) -> None:
             )
             if closed is None:
                 continue
-            minutes = queue_mod.minutes(idle)
-            await notices.say(
-                uow,
-                ctx,
-                conversation_id,
-                f"您已超过 {minutes} 分钟未回复，本次会话已自动结束。如需帮助，欢迎随时再联系我们。",
-            )
+            await notices.say(uow, ctx, conversation_id, "conversation.closed.idle", minutes=queue_mod.minutes(idle))
             await uow.commit()
         report.idle_closed.append(conversation_id)
 

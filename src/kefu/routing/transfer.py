@@ -25,6 +25,7 @@ from kefu.security.principals import AgentPrincipal, Principal
 from kefu.storage.repositories import routing as routing_repo
 from kefu.storage.tables import Transfer
 from kefu.storage.uow import UnitOfWork
+from kefu.texts import Phrase
 
 MAX_NOTE = 1000
 
@@ -107,7 +108,7 @@ async def transfer(
                 created_at=ctx.clock.now(),
             )
         )
-        await notices.say(uow, ctx, conversation_id, told)
+        await notices.say(uow, ctx, conversation_id, told.code, **told.params)
         view = await notices.view(uow, conversation_id)
         uow.emit(
             ConversationTransferred(
@@ -133,7 +134,7 @@ class _Move:
     statuses: tuple[Status, ...]
     previous: int | None
 
-    async def to_agent(self, to_user_id: int, group_id: int | None) -> str:
+    async def to_agent(self, to_user_id: int, group_id: int | None) -> Phrase:
         """Assign to another agent (agents: only to an online one with room); returns the customer's notice."""
         session = self.uow.session
         if to_user_id == self.previous:
@@ -159,9 +160,9 @@ class _Move:
         )
         if not moved:
             raise Conflict("the conversation changed meanwhile", code="not_transferable")
-        return f"已为您转接至客服 {receiver.display_name}，请稍候。"
+        return Phrase("transfer.to_agent", {"agent": receiver.display_name})
 
-    async def to_group(self, to_group_id: int) -> str:
+    async def to_group(self, to_group_id: int) -> Phrase:
         """Put the conversation in another group's queue; returns the customer's notice."""
         group = await routing_repo.get_group(self.uow.session, to_group_id)
         if group is None:
@@ -177,7 +178,7 @@ class _Move:
         )
         if moved is None:
             raise Conflict("the conversation changed meanwhile", code="not_transferable")
-        return f"已为您转接至{group.name}，正在为您安排客服，请稍候。"
+        return Phrase("transfer.to_group", {"group": group.name})
 
 
 async def history(ctx: Context, principal: Principal, conversation_id: int) -> list[TransferView]:

@@ -165,6 +165,8 @@ class Conversation(Base):
     priority: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     queue_deadline_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     sla_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # The language kefu speaks to the customer in (system messages, the bot's small talk).
+    locale: Mapped[str] = mapped_column(String(16), default="zh-CN", server_default="zh-CN")
     customer: Mapped[Customer] = relationship(lazy="joined")
     assignee: Mapped[User | None] = relationship(lazy="joined", foreign_keys=[assignee_id])
     skill_group: Mapped[SkillGroup | None] = relationship(lazy="joined")
@@ -331,3 +333,16 @@ class Transfer(Base):
     to_group_id: Mapped[int | None] = mapped_column(ForeignKey("skill_groups.id"), nullable=True)
     note: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class TextOverride(Base):
+    """The organisation's own wording of a catalogue text (``kefu.texts``) in one locale."""
+
+    __tablename__ = "text_overrides"
+    __table_args__ = (UniqueConstraint("code", "locale", name="uq_text_overrides_code_locale"),)
+    id: Mapped[int] = mapped_column(ID, primary_key=True)
+    code: Mapped[str] = mapped_column(String(64))
+    locale: Mapped[str] = mapped_column(String(16))
+    text: Mapped[str] = mapped_column(Text)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -130,7 +130,7 @@ async def queue_status(conversation_id: int, principal: PrincipalDep, ctx: CtxDe
     """Where the conversation stands: position, estimated wait and the text to show the customer."""
     async with ctx.uow() as uow:
         row = await load_visible(uow.session, principal, conversation_id)
-        status = await queue_mod.status_for(uow.session, row, ctx.clock.now())
+        status = await queue_mod.status_for(uow.session, row, ctx.clock.now(), ctx.texts)
     return {"queue": status.to_dict()}
 
 
@@ -154,7 +154,8 @@ async def transfer_conversation(conversation_id: int, body: TransferIn, agent: A
 async def reassign(conversation_id: int, body: ReassignIn, agent: AgentDep, ctx: CtxDep) -> dict[str, Any]:
     """A supervisor gives the conversation to an agent (capacity may be exceeded)."""
     supervisor.require_supervisor(agent)
-    view = await transfer.transfer(ctx, agent, conversation_id, to_user_id=body.agent_id, note="主管改派")
+    note = ctx.texts.render("transfer.note.supervisor", ctx.texts.default_locale)
+    view = await transfer.transfer(ctx, agent, conversation_id, to_user_id=body.agent_id, note=note)
     return {"conversation": view.to_dict()}
 
 

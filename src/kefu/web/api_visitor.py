@@ -12,7 +12,7 @@ from kefu.errors import PermissionDenied
 from kefu.security.principals import CustomerPrincipal
 from kefu.web.deps import CtxDep, PrincipalDep
 from kefu.web.responses import ConversationEnvelope, CustomerEnvelope, VisitorSessionOut
-from kefu.web.schemas import VisitorProfileIn, VisitorSessionIn
+from kefu.web.schemas import ConversationOpenIn, VisitorProfileIn, VisitorSessionIn
 
 router = APIRouter(prefix="/api/v1/visitor", tags=["visitor"])
 
@@ -30,9 +30,12 @@ def visitor_dict(token: str, customer: CustomerPrincipal) -> dict[str, Any]:
 
 @router.post("/session", response_model=VisitorSessionOut)
 async def open_session(body: VisitorSessionIn, ctx: CtxDep) -> dict[str, Any]:
-    """Resume the visitor behind ``token`` or start a new one; returns the (possibly new) token."""
+    """Resume the visitor behind ``token`` or start a new one; returns the (possibly new) token and the
+    welcome text in the widget's ``lang``."""
     visitor = await web_channel.open_visitor(ctx, body.token, body.name)
-    return visitor_dict(visitor.token, visitor.principal)
+    locale = ctx.texts.locale_for(body.lang)
+    welcome = ctx.texts.render("chat.welcome", locale, visitor.principal.channel)
+    return {**visitor_dict(visitor.token, visitor.principal), "locale": locale, "welcome": welcome}
 
 
 @router.patch("/me", response_model=CustomerEnvelope)
@@ -43,7 +46,10 @@ async def update_me(body: VisitorProfileIn, principal: PrincipalDep, ctx: CtxDep
 
 
 @router.post("/conversations", response_model=ConversationEnvelope)
-async def open_conversation(principal: PrincipalDep, ctx: CtxDep) -> dict[str, Any]:
-    """The visitor's open conversation, created if there is none."""
-    view = await actions.open_conversation(ctx, _customer(principal))
+async def open_conversation(
+    principal: PrincipalDep, ctx: CtxDep, body: ConversationOpenIn | None = None
+) -> dict[str, Any]:
+    """The visitor's open conversation, created if there is none (in ``lang``, else the organisation's language)."""
+    lang = body.lang if body is not None else None
+    view = await actions.open_conversation(ctx, _customer(principal), locale=lang)
     return {"conversation": view.to_dict()}

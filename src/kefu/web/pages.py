@@ -9,6 +9,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from kefu import __version__
+from kefu.texts import TextBook
 from kefu.web.deps import SESSION_COOKIE
 
 router = APIRouter(include_in_schema=False)
@@ -22,8 +23,8 @@ def page_locale(request: Request) -> str:
     return lang if lang in LOCALES else "zh-CN"
 
 
-def _render(request: Request, name: str) -> HTMLResponse:
-    context = {"locale": page_locale(request), "version": __version__}
+def _render(request: Request, name: str, **extra: object) -> HTMLResponse:
+    context = {"locale": page_locale(request), "version": __version__, **extra}
     response = templates.TemplateResponse(request, name, context)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Referrer-Policy"] = "same-origin"
@@ -45,7 +46,9 @@ async def demo_site(request: Request) -> HTMLResponse:
 @router.get("/widget")
 async def widget(request: Request) -> HTMLResponse:
     """The chat itself, loaded by the embed script in an iframe (or opened full-page on a phone)."""
-    response = _render(request, "widget.html")
+    texts: TextBook = request.app.state.ctx.texts
+    welcome = texts.render("chat.welcome", page_locale(request))  # the organisation's wording, if it has one
+    response = _render(request, "widget.html", welcome=welcome)
     response.headers["Content-Security-Policy"] = (
         "default-src 'self'; img-src 'self' blob: data:; style-src 'self'; connect-src 'self' ws: wss:"
     )
@@ -100,3 +103,9 @@ async def supervisor_view(request: Request) -> Response:
 async def bot_settings_page(request: Request) -> Response:
     """The bot's thresholds and hand-over triggers (admins change them, supervisors look)."""
     return _console_page(request, "settings.html")
+
+
+@router.get("/console/texts")
+async def texts_page(request: Request) -> Response:
+    """The organisation's texts: the catalogue's wording and the admins' own, per locale."""
+    return _console_page(request, "texts.html")

@@ -61,6 +61,8 @@ class VisitorSessionOut(Out):
 
     token: str
     customer: CustomerOut
+    locale: str | None = None  # the conversation language kefu will use for this widget
+    welcome: str | None = None  # the organisation's welcome text in that language
 
 
 # ---- conversations and messages ----------------------------------------------------------------

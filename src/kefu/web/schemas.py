@@ -23,6 +23,13 @@ class VisitorSessionIn(Strict):
 
     token: str | None = Field(default=None, max_length=200)
     name: str | None = Field(default=None, max_length=1000)
+    lang: str | None = Field(default=None, max_length=35, description="the widget's language, e.g. en or zh-CN")
+
+
+class ConversationOpenIn(Strict):
+    """Open the visitor's conversation; ``lang`` is the language kefu speaks in it (default: the organisation's)."""
+
+    lang: str | None = Field(default=None, max_length=35)
 
 
 class VisitorProfileIn(Strict):

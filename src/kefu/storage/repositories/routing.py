@@ -51,6 +51,7 @@ class Waiting:
     handover_reason: str | None
     queue_deadline_at: datetime | None
     channel: str
+    locale: str
 
 
 def _group_filter(group_id: int | None) -> Any:
@@ -188,6 +189,7 @@ async def queue(session: AsyncSession, group_id: int | None, *, limit: int | Non
             Conversation.handover_reason,
             Conversation.queue_deadline_at,
             Conversation.channel,
+            Conversation.locale,
         )
         .join(Customer, Customer.id == Conversation.customer_id)
         .where(Conversation.status == Status.QUEUED.value, _group_filter(group_id))
@@ -196,7 +198,7 @@ async def queue(session: AsyncSession, group_id: int | None, *, limit: int | Non
     if limit is not None:
         query = query.limit(limit)
     rows = (await session.execute(query)).all()
-    return [Waiting(*row) for row in rows]
+    return [Waiting(*tuple(row)) for row in rows]
 
 
 async def lock_queue_head(session: AsyncSession, group_id: int | None) -> int | None:

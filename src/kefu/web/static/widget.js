@@ -233,7 +233,7 @@ function startNewThread() {
 async function ensureConversation() {
   if (conv) return conv;
   if (!convPromise) {
-    convPromise = api("POST", "/api/v1/visitor/conversations", { auth: { token } })
+    convPromise = api("POST", "/api/v1/visitor/conversations", { body: { lang: body.dataset.locale }, auth: { token } })
       .then((data) => {
         setConversation(data.conversation);
         sock.send({ type: "subscribe", conversation_id: conv.id, after_seq: 0 });
@@ -532,7 +532,7 @@ async function start() {
   } catch {
     saved = null;
   }
-  const session = await api("POST", "/api/v1/visitor/session", { body: saved ? { token: saved } : {} });
+  const session = await api("POST", "/api/v1/visitor/session", { body: { ...(saved ? { token: saved } : {}), lang: body.dataset.locale } });
   token = session.token;
   customer = session.customer;
   body.dataset.customer = String(customer.id);

@@ -312,6 +312,7 @@ export default {
   "lang.en": "English",
   // the bot's settings page (/console/settings)
   "console.settings": "Bot settings",
+  "console.texts": "Texts",
   "set.title": "Bot settings",
   "set.subtitle": "When the bot answers, when it asks the customer to choose, and when a person takes over. Changes apply at once, no restart needed.",
   "set.forbidden": "Only supervisors and admins can see the bot settings.",

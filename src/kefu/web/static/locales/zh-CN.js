@@ -312,6 +312,7 @@ export default {
   "lang.en": "English",
   // the bot's settings page (/console/settings)
   "console.settings": "机器人设置",
+  "console.texts": "文案",
   "set.title": "机器人设置",
   "set.subtitle": "智能客服何时直接回答、何时请客户选择、何时转人工。保存后立即生效，无需重启。",
   "set.forbidden": "仅主管和管理员可以查看机器人设置。",

@@ -1,0 +1,222 @@
+"""Every text kefu itself says to customers (and the few it writes for agents), keyed by a stable code.
+
+A code has one wording per locale and, where a channel cannot show what the web widget shows (buttons,
+the leave-a-message form), a variant for that channel. Placeholders are ``{name}``; every wording of a
+code uses exactly the same ones, so an admin's override is checked against them (see ``overrides``).
+The zh-CN wordings are the ones kefu has always used; tests and people rely on them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Literal, TypeAlias
+
+Audience: TypeAlias = Literal["customer", "agent"]
+
+ZH = "zh-CN"
+EN = "en"
+LOCALES = (ZH, EN)
+# Channels that show plain text only: no buttons, no forms (the customer answers by typing).
+PLAIN_CHANNELS = ("wechat", "sms", "email")
+
+
+@dataclass(frozen=True, slots=True)
+class TextDef:
+    """One text: its wording per locale, channel variants, and who reads it."""
+
+    code: str
+    wording: Mapping[str, str]
+    variants: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    audience: Audience = "customer"
+
+
+def _text(
+    code: str, zh: str, en: str, *, plain: tuple[str, str] | None = None, audience: Audience = "customer"
+) -> TextDef:
+    variants = {channel: {ZH: plain[0], EN: plain[1]} for channel in PLAIN_CHANNELS} if plain else {}
+    return TextDef(code, {ZH: zh, EN: en}, variants, audience)
+
+
+_TEXTS = (
+    # ---- opening the chat and the bot ----------------------------------------------------------
+    _text(
+        "chat.welcome",
+        "您好，请问有什么可以帮您？",
+        "Hello! How can we help you today?",
+    ),
+    _text(
+        "bot.greeting",
+        "您好！我是智能客服小示，请直接描述您遇到的问题，例如“忘记密码怎么办”。",
+        "Hello! I'm the virtual assistant. Please describe your problem, e.g. “I forgot my password”.",
+    ),
+    _text(
+        "bot.thanks", "不客气，很高兴能帮到您！还有其他问题随时问我。", "You're welcome! Ask me anything else any time."
+    ),
+    _text("bot.goodbye", "好的，祝您生活愉快，再见！", "Goodbye, have a nice day!"),
+    _text(
+        "bot.clarify",
+        "您是想问：",
+        "Did you mean:",
+        plain=("您是想问以下哪个问题？", "Did you mean one of these?"),
+    ),
+    _text(
+        "bot.decline",
+        "抱歉，这个问题我暂时还不会。您可以换个说法再问我，或者转人工客服。",
+        "Sorry, I don't know the answer to that yet. You can rephrase it, or talk to a person.",
+        plain=(
+            "抱歉，这个问题我暂时还不会。您可以换个说法再问我，或者回复“人工”转人工客服。",
+            "Sorry, I don't know the answer to that yet. You can rephrase it, or reply “agent” to talk to a person.",
+        ),
+    ),
+    _text(
+        "bot.unhelpful.alternatives",
+        "抱歉没能帮到您。您是不是想问：",
+        "Sorry that didn't help. Did you mean:",
+    ),
+    _text(
+        "bot.unhelpful.offer_person",
+        "抱歉没能帮到您，需要为您转人工客服吗？",
+        "Sorry that didn't help. Shall I find you a person?",
+        plain=(
+            "抱歉没能帮到您。如需人工客服，请回复“人工”。",
+            "Sorry that didn't help. Reply “agent” if you would like to talk to a person.",
+        ),
+    ),
+    _text("bot.button.human", "转人工", "Talk to a person"),
+    # ---- hand-over to a person (the bot's last words; one per hand-over reason) ------------------
+    _text(
+        "handover.customer_request",
+        "好的，正在为您转接人工客服，请稍候。",
+        "Sure, connecting you to a human agent now. One moment, please.",
+    ),
+    _text(
+        "handover.negative_sentiment",
+        "非常抱歉给您带来不好的体验，我马上为您转接人工客服处理。",
+        "I'm sorry about this. Let me connect you to a human agent right away.",
+    ),
+    _text(
+        "handover.vip",
+        "尊敬的 VIP 客户，正在为您转接专属人工客服，请稍候。",
+        "Connecting you to your dedicated agent now. One moment, please.",
+    ),
+    _text(
+        "handover.sensitive_topic",
+        "这个问题涉及您的资金或账号安全，我为您转接人工客服进一步处理。",
+        "This concerns your money or account security, so I'm connecting you to a human agent.",
+    ),
+    _text(
+        "handover.bot_failed",
+        "抱歉我没能解决您的问题，正在为您转接人工客服。",
+        "Sorry I couldn't solve this. Connecting you to a human agent.",
+    ),
+    # ---- waiting in the queue ---------------------------------------------------------------------
+    _text(
+        "queue.position",
+        "前面还有 {ahead} 位，预计等待 {minutes} 分钟",
+        "Customers ahead of you: {ahead}. Estimated wait: about {minutes} min.",
+    ),
+    _text("queue.position.no_eta", "前面还有 {ahead} 位", "Customers ahead of you: {ahead}."),
+    _text("queue.next", "您是下一位，预计等待 {minutes} 分钟", "You're next. Estimated wait: about {minutes} min."),
+    _text("queue.next.no_eta", "您是下一位", "You're next."),
+    _text("queue.handed_over", "已为您转接人工客服，{queue}", "We're connecting you to an agent. {queue}"),
+    _text(
+        "queue.no_agents",
+        "当前暂无客服在线，您可以继续等待，或留言并留下联系方式，我们会尽快联系您。",
+        "No agent is online right now. You can keep waiting, or leave a message with your contact details "
+        "and we'll get back to you soon.",
+        plain=(
+            "当前暂无客服在线，您可以继续等待，或直接留言说明问题并留下联系方式，我们会尽快联系您。",
+            "No agent is online right now. You can keep waiting, or reply with your question and your contact "
+            "details and we'll get back to you soon.",
+        ),
+    ),
+    _text(
+        "queue.timeout",
+        "您已等待较长时间，抱歉让您久等。您可以选择继续等待，或留言并留下联系方式，我们会尽快联系您。",
+        "Sorry to keep you waiting so long. You can keep waiting, or leave a message with your contact details "
+        "and we'll get back to you soon.",
+        plain=(
+            "您已等待较长时间，抱歉让您久等。您可以继续等待，或直接留言说明问题并留下联系方式，我们会尽快联系您。",
+            "Sorry to keep you waiting so long. You can keep waiting, or reply with your question and your contact "
+            "details and we'll get back to you soon.",
+        ),
+    ),
+    _text(
+        "queue.off_hours",
+        "现在是非服务时间，我们将于 {opens} 开始服务，您可以留言并留下联系方式，我们上班后会尽快联系您。",
+        "We're currently closed and open again {opens}. Please leave a message with your contact details "
+        "and we'll get back to you as soon as we're back.",
+    ),
+    _text(
+        "queue.off_hours.no_opening",
+        "现在是非服务时间，您可以留言并留下联系方式，我们上班后会尽快联系您。",
+        "We're currently closed. Please leave a message with your contact details and we'll get back to you "
+        "as soon as we're back.",
+    ),
+    _text("queue.status.bot", "智能助手为您服务中", "Our virtual assistant is helping you"),
+    _text("queue.status.assigned", "客服已接入", "An agent has joined"),
+    _text("queue.status.closed", "会话已结束", "The conversation has ended"),
+    # ---- served by a person -----------------------------------------------------------------------
+    _text(
+        "agent.joined",
+        "客服 {agent} 已接入，请问有什么可以帮您？",
+        "{agent} has joined the chat. How can I help you?",
+    ),
+    _text(
+        "transfer.to_agent",
+        "已为您转接至客服 {agent}，请稍候。",
+        "You're being transferred to {agent}. One moment, please.",
+    ),
+    _text(
+        "transfer.to_group",
+        "已为您转接至{group}，正在为您安排客服，请稍候。",
+        "You're being transferred to {group}. An agent will be with you shortly.",
+    ),
+    _text(
+        "conversation.closed.by_agent",
+        "客服已结束本次会话，感谢您的咨询。",
+        "The agent has ended this conversation. Thank you for contacting us.",
+    ),
+    _text(
+        "conversation.closed.by_customer",
+        "您已结束本次会话，感谢您的咨询。",
+        "You have ended this conversation. Thank you for contacting us.",
+    ),
+    _text(
+        "conversation.closed.idle",
+        "您已超过 {minutes} 分钟未回复，本次会话已自动结束。如需帮助，欢迎随时再联系我们。",
+        "As we haven't heard from you for {minutes} min, this conversation has been closed. "
+        "Feel free to contact us again any time.",
+    ),
+    # ---- leave a message (留言) -------------------------------------------------------------------
+    _text(
+        "leave.received",
+        "您的留言已收到，我们会通过 {contact} 尽快联系您。",
+        "We've received your message and will contact you at {contact} soon.",
+    ),
+    _text(
+        "leave.answered",
+        "客服 {agent} 回复了您的留言「{question}」：{answer}",
+        "{agent} replied to your message “{question}”: {answer}",
+    ),
+    # ---- channels that show plain text only ----------------------------------------------------
+    _text("channel.choose_by_number", "回复数字选择：", "Reply with a number to choose:"),
+    # ---- for agents and supervisors ---------------------------------------------------------------
+    _text("customer.visitor_name", "访客{id}", "Visitor {id}", audience="agent"),
+    _text("transfer.note.supervisor", "主管改派", "Reassigned by a supervisor", audience="agent"),
+    _text(
+        "alert.sla.unassigned",
+        "会话 #{conversation} 超过 {minutes} 分钟未首次回复，且暂无其他客服可接",
+        "Conversation #{conversation} has had no first reply for over {minutes} min, and no other agent is free",
+        audience="agent",
+    ),
+    _text(
+        "alert.sla.reassigned",
+        "会话 #{conversation} 超过 {minutes} 分钟未首次回复，已改派给 {agent}",
+        "Conversation #{conversation} has had no first reply for over {minutes} min; reassigned to {agent}",
+        audience="agent",
+    ),
+)
+
+CATALOGUE: Mapping[str, TextDef] = {text.code: text for text in _TEXTS}
