@@ -7,17 +7,20 @@ from dataclasses import dataclass
 from kefu.bus.base import EventBus
 from kefu.clock import Clock
 from kefu.config import Settings
+from kefu.storage.message_writer import MessageWriter
 from kefu.storage.uow import SessionFactory, UnitOfWork
 
 
 @dataclass(frozen=True, slots=True)
 class Context:
-    """Settings, database, bus and clock."""
+    """Settings, database (sessions for everything, the message writer for customer and agent messages),
+    bus and clock."""
 
     settings: Settings
     sessions: SessionFactory
     bus: EventBus
     clock: Clock
+    messages: MessageWriter
 
     def uow(self) -> UnitOfWork:
         """A new unit of work (one transaction whose events publish after commit)."""

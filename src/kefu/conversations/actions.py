@@ -7,16 +7,17 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import UTC
+from functools import partial
 from typing import Any
 
-from sqlalchemy.exc import IntegrityError
-
 from kefu.context import Context
-from kefu.conversations.views import ConversationView, MessageView
+from kefu.conversations.views import IMAGE_TYPES, AttachmentView, ConversationView, MessageView
 from kefu.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from kefu.events import ConversationChanged, ConversationRead, MessageCreated, Typing
 from kefu.security.access import in_agent_scope, load_visible, require_agent
 from kefu.security.principals import AgentPrincipal, CustomerPrincipal, Principal
+from kefu.storage.message_writer import NewAttachment, NewMessage, Scope, StoredMessage, Written
 from kefu.storage.repositories import conversations as conversation_repo
 from kefu.storage.repositories import messages as message_repo
 from kefu.storage.tables import Attachment, Conversation, Message
@@ -120,11 +121,55 @@ async def _reloaded(uow: UnitOfWork, conversation_id: int) -> ConversationView:
     return ConversationView.of(row)
 
 
-def _ensure_may_write(principal: Principal, conversation: Conversation) -> None:
-    if conversation.status == "closed":
+def may_write(principal: Principal, scope: Scope) -> bool:
+    """Whether ``principal`` may add a message now: the conversation is open, and it is the customer's
+    own or assigned to the agent (supervisors take a conversation before replying).
+
+    Pure, because the message writer runs it inside its transaction with the scope it just read."""
+    if scope.status == "closed":
+        return False
+    if isinstance(principal, AgentPrincipal):
+        return scope.assignee_id == principal.user_id
+    return isinstance(principal, CustomerPrincipal) and scope.customer_id == principal.customer_id
+
+
+def message_view(message: StoredMessage) -> MessageView:
+    """The view of a message the writer stored (or found)."""
+    attachment = None
+    if message.attachment is not None:
+        a = message.attachment
+        attachment = AttachmentView(a.id, a.filename, a.content_type, a.size, a.content_type in IMAGE_TYPES)
+    return MessageView(
+        id=message.id,
+        conversation_id=message.conversation_id,
+        seq=message.seq,
+        sender_kind=message.sender_kind,
+        sender_name=message.sender_name,
+        text=message.text,
+        attachment=attachment,
+        client_msg_id=message.client_msg_id,
+        created_at=message.created_at.astimezone(UTC).isoformat(),
+        meta=json.loads(message.meta) if message.meta else None,
+    )
+
+
+async def _refusal(ctx: Context, principal: Principal, written: Written) -> MessageView:
+    """Why the writer refused a send (the cold path, free to query): NotFound unless the caller may see
+    the conversation; then a repeated ``client_msg_id`` is still answered with its original; otherwise
+    closed or not the caller's to answer."""
+    scope = written.scope
+    if scope is None:
+        raise NotFound("conversation not found", code="conversation_not_found")
+    if isinstance(principal, AgentPrincipal):
+        async with ctx.uow() as uow:
+            await load_visible(uow.session, principal, scope.conversation_id)
+    elif not (isinstance(principal, CustomerPrincipal) and scope.customer_id == principal.customer_id):
+        raise NotFound("conversation not found", code="conversation_not_found")
+    if written.message is not None:
+        return message_view(written.message)
+    if scope.status == "closed":
         raise Conflict("conversation is closed", code="conversation_closed")
-    if isinstance(principal, AgentPrincipal) and conversation.assignee_id != principal.user_id:
-        raise PermissionDenied("take the conversation before replying", code="not_assignee")
+    raise PermissionDenied("take the conversation before replying", code="not_assignee")
 
 
 async def send_message(
@@ -134,51 +179,38 @@ async def send_message(
     text: str,
     *,
     client_msg_id: str | None = None,
-    attachment: Attachment | None = None,
+    attachment: NewAttachment | None = None,
     meta: dict[str, Any] | None = None,
 ) -> tuple[MessageView, bool]:
     """Store a message and return it with ``True``; a resend of a known ``client_msg_id`` returns the
     original with ``False`` and stores nothing.
+
+    The message writer numbers, stores and commits it (batched with concurrent sends); the reply and
+    the MessageCreated event come only after that commit. Overloaded (retryable) if the writer is full.
     """
     check_text(ctx, text, allow_empty=attachment is not None)
     check_client_msg_id(client_msg_id)
-    async with ctx.uow() as uow:
-        # The row lock serialises sends to one conversation, so the resend check below sees every
-        # committed message and numbering never races.
-        conversation = await load_visible(uow.session, principal, conversation_id, lock=True)
-        if client_msg_id is not None:
-            earlier = await message_repo.find_by_client_msg_id(uow.session, conversation_id, client_msg_id)
-            if earlier is not None:
-                return MessageView.of(earlier), False
-        _ensure_may_write(principal, conversation)
-        if attachment is not None:
-            attachment.conversation_id = conversation_id
-            uow.session.add(attachment)
-            await uow.session.flush()
-        sender_user_id = principal.user_id if isinstance(principal, AgentPrincipal) else None
-        try:
-            view = await append_message(
-                uow,
-                ctx,
-                conversation_id,
-                sender_kind=principal.kind,
-                text=text,
-                sender_user_id=sender_user_id,
-                client_msg_id=client_msg_id,
-                attachment=attachment,
-                meta=meta,
-            )
-            await uow.commit()
-        except IntegrityError:
-            # A concurrent resend won the race for this client_msg_id: answer with its message.
-            await uow.rollback()
-            if client_msg_id is None:
-                raise
-            earlier = await message_repo.find_by_client_msg_id(uow.session, conversation_id, client_msg_id)
-            if earlier is None:
-                raise
-            return MessageView.of(earlier), False
-        return view, True
+    agent = principal if isinstance(principal, AgentPrincipal) else None
+    send = NewMessage(
+        conversation_id=conversation_id,
+        sender_kind=principal.kind,
+        sender_user_id=agent.user_id if agent is not None else None,
+        sender_name=agent.display_name if agent is not None else "",
+        text=text,
+        client_msg_id=client_msg_id,
+        meta=json.dumps(meta, ensure_ascii=False) if meta is not None else None,
+        created_at=ctx.clock.now(),
+        check=partial(may_write, principal),
+        attachment=attachment,
+    )
+    written = await ctx.messages.write(send)
+    if written.outcome == "refused":
+        return await _refusal(ctx, principal, written), False
+    assert written.message is not None
+    view = message_view(written.message)
+    if written.outcome == "created":
+        await ctx.bus.publish(MessageCreated(view))
+    return view, written.outcome == "created"
 
 
 async def take(ctx: Context, principal: Principal, conversation_id: int) -> ConversationView:
