@@ -22,14 +22,14 @@ from pathlib import Path
 from sqlalchemy import text
 
 from kefu.bootstrap import open_context
+from kefu.bus import Delivery
 from kefu.config import Settings
 from kefu.context import Context
-from kefu.conversations.views import ConversationView
+from kefu.conversations import lifecycle
 from kefu.events import ConversationChanged, Event
 from kefu.routing import groups, presence, runtime
 from kefu.security.principals import AgentPrincipal
 from kefu.storage.database import create_engine
-from kefu.storage.repositories import conversations as conversation_repo
 from kefu.storage.tables import Conversation, Customer, User, UserSkillGroup
 
 
@@ -95,12 +95,7 @@ async def _conversations(ctx: Context, count: int) -> list[int]:
 async def _handover(ctx: Context, conversation_id: int, group_id: int, reason: str) -> None:
     """What the bot does: the conversation becomes queued in a group; the event leaves after commit."""
     async with ctx.uow() as uow:
-        now = ctx.clock.now()
-        values = {"status": "queued", "skill_group_id": group_id, "handover_reason": reason, "queued_at": now}
-        await conversation_repo.transition(uow.session, conversation_id, ("bot",), values)
-        row = await conversation_repo.get(uow.session, conversation_id)
-        assert row is not None
-        uow.emit(ConversationChanged(ConversationView.of(row), "queued"))
+        await lifecycle.enqueue(uow, ctx, conversation_id, group_id=group_id, handover_reason=reason)
         await uow.commit()
 
 
@@ -133,7 +128,7 @@ async def run(args: argparse.Namespace) -> dict[str, object]:
                     if len(assigned) == len(ids):
                         all_assigned.set()
 
-            ctx.bus.subscribe(record)
+            ctx.bus.subscribe(record, Delivery.EVERY_NODE)
             queue: asyncio.Queue[int] = asyncio.Queue()
             for cid in ids:
                 queue.put_nowait(cid)

@@ -17,7 +17,7 @@ from kefu.bootstrap import open_context
 from kefu.config import Settings, normalise_database_url
 from kefu.context import Context
 from kefu.demo import seed_demo
-from tests.support import ADMIN, AGENT1, AGENT2, LiveServer, TickingClock, run_async, seed
+from tests.support import ADMIN, AGENT1, AGENT2, LiveServer, SettlingClient, TickingClock, run_async, seed
 
 PG_URL = os.environ.get("KEFU_TEST_DATABASE_URL", "")
 
@@ -76,7 +76,7 @@ def seeded_settings(settings: Settings) -> Settings:
 @pytest.fixture
 def client(seeded_settings: Settings, clock: TickingClock) -> Iterator[TestClient]:
     """An anonymous HTTP client on the real app (demo data loaded)."""
-    with TestClient(create_app(seeded_settings, clock=clock)) as test_client:
+    with SettlingClient(create_app(seeded_settings, clock=clock)) as test_client:
         yield test_client
 
 
@@ -92,12 +92,12 @@ def login(client: TestClient, who: tuple[str, str]) -> str:
 @pytest.fixture
 def app(seeded_settings: Settings, clock: TickingClock) -> Iterator[TestClient]:
     """The app running, for several clients (personas) to share."""
-    with TestClient(create_app(seeded_settings, clock=clock)) as runner:
+    with SettlingClient(create_app(seeded_settings, clock=clock)) as runner:
         yield runner
 
 
 def _persona(app: TestClient) -> TestClient:
-    persona = TestClient(app.app)
+    persona = SettlingClient(app.app)
     persona.portal = app.portal  # share the running app's event loop and lifespan state
     return persona
 

@@ -12,8 +12,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import uvicorn
+from fastapi.testclient import TestClient
+from httpx import Response
 
-from kefu.app import create_app
+from kefu.app import create_app, settle
 from kefu.bootstrap import open_context
 from kefu.config import Settings
 from kefu.demo import seed_demo
@@ -21,6 +23,17 @@ from kefu.demo import seed_demo
 AGENT1 = ("agent1", "agent-demo-123")
 AGENT2 = ("agent2", "agent-demo-123")
 ADMIN = ("admin", "admin-demo-123")
+
+
+class SettlingClient(TestClient):
+    """A test client that, after each request, waits until the events it caused have been handled
+    (the bus delivers after the response; tests wait on that condition, not on time)."""
+
+    def request(self, *args: Any, **kwargs: Any) -> Response:  # type: ignore[override]
+        response = super().request(*args, **kwargs)
+        if self.portal is not None:
+            self.portal.call(settle, self.app)  # type: ignore[arg-type]
+        return response
 
 
 class TickingClock:

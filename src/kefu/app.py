@@ -12,6 +12,8 @@ from fastapi.staticfiles import StaticFiles
 from kefu import __version__
 from kefu.bootstrap import open_context
 from kefu.bot.service import BotService
+from kefu.bus import Delivery
+from kefu.channels.registry import Channels, outbound_listener
 from kefu.clock import Clock
 from kefu.config import Settings
 from kefu.routing import runtime as routing_runtime
@@ -22,6 +24,19 @@ from kefu.web.hub import Hub
 STATIC = Path(__file__).parent / "web" / "static"
 
 
+async def settle(app: FastAPI) -> None:
+    """Wait until every event published so far, and everything it set off (bot answers, routing), has
+    been handled: what tests wait on instead of time."""
+    ctx = app.state.ctx
+    bot: BotService | None = app.state.bot
+    while True:
+        await ctx.bus.drain()
+        if bot is not None:
+            await bot.drain()
+        if ctx.bus.idle and (bot is None or bot.idle):
+            return
+
+
 def create_app(settings: Settings | None = None, *, clock: Clock | None = None) -> FastAPI:
     """The kefu web application; migrations run at start-up."""
     settings = settings or Settings()
@@ -30,7 +45,10 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         async with open_context(settings, clock) as ctx:
             hub = Hub(ctx)
-            unsubscribe = ctx.bus.subscribe(hub.on_event)
+            unsubscribe = ctx.bus.subscribe(hub.on_event, Delivery.EVERY_NODE)
+            channels = Channels()
+            stop_outbound = ctx.bus.subscribe(outbound_listener(ctx, channels), Delivery.ONCE)
+            app.state.channels = channels
             stop_routing = await routing_runtime.start(ctx)
             app.state.ctx = ctx
             app.state.hub = hub
@@ -39,11 +57,14 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
             try:
                 yield
             finally:
+                await settle(app)
                 if stop_bot is not None:
                     stop_bot()
                     await app.state.bot.drain()
                 await stop_routing()
+                stop_outbound()
                 unsubscribe()
+                await ctx.bus.close()
 
     app = FastAPI(
         title="kefu",

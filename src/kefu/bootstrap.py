@@ -19,6 +19,7 @@ async def open_context(settings: Settings, clock: Clock | None = None) -> AsyncI
     """Prepare the data folder, migrate the database, and yield a context; dispose of it after."""
     settings.ensure_data_dir()
     engine = create_engine(settings.database_url)
+    bus = InProcessBus()
     try:
         await upgrade(engine)
         writer = open_writer(
@@ -28,8 +29,9 @@ async def open_context(settings: Settings, clock: Clock | None = None) -> AsyncI
         )
         await writer.start()
         try:
-            yield Context(settings, create_session_factory(engine), InProcessBus(), clock or SystemClock(), writer)
+            yield Context(settings, create_session_factory(engine), bus, clock or SystemClock(), writer)
         finally:
             await writer.close()
     finally:
+        await bus.close()
         await engine.dispose()

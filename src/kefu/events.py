@@ -1,101 +1,135 @@
 """Typed events: every state change emits one after its transaction commits.
 
-Events are plain frozen dataclasses so they can cross process boundaries (Redis) as JSON later.
+Events are plain frozen dataclasses of plain values (no ORM rows, no view classes with database
+behaviour) so they round-trip through JSON: :func:`to_json` / :func:`from_json` carry them between
+nodes. Every event about a conversation carries its :class:`ConversationScope`, so whoever routes it
+(the WebSocket hub, an outbound channel) needs no database read to decide who receives it.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
-from typing import Any, ClassVar, TypeAlias
+import dataclasses
+import enum
+import types
+import typing
+from dataclasses import asdict, dataclass, fields
+from typing import Any, ClassVar, TypeAlias, Union
 
-from kefu.conversations.views import ConversationView, MessageView
+from kefu.conversations.status import Change, CloseReason, ConversationScope, Status
+from kefu.conversations.views import AttachmentView, ConversationView, MessageView
+
+__all__ = [
+    "AttachmentView",
+    "ConversationScope",
+    "ConversationView",
+    "MessageView",
+]
 
 
 def _wire(event: Any) -> dict[str, Any]:
     """An event as a WebSocket frame: its ``type`` and its fields (nested views as plain dicts)."""
     frame: dict[str, Any] = {"type": event.type}
     for key, value in asdict(event).items():
+        if key in event.private_fields:
+            continue
         frame[key] = list(value) if isinstance(value, tuple) else value
     return frame
 
 
+class _Wire:
+    """What every event offers: its frame for WebSocket clients."""
+
+    __slots__ = ()
+    type: ClassVar[str]
+    private_fields: ClassVar[frozenset[str]] = frozenset({"scope", "previous"})
+
+    def to_wire(self) -> dict[str, Any]:
+        """The frame sent to WebSocket clients (routing data such as ``scope`` stays on the server)."""
+        return _wire(self)
+
+
 @dataclass(frozen=True, slots=True)
-class MessageCreated:
+class MessageCreated(_Wire):
     """A message was stored and numbered."""
 
     type: ClassVar[str] = "message"
     message: MessageView
+    scope: ConversationScope
 
     @property
     def conversation_id(self) -> int:
         """The conversation the message belongs to."""
         return self.message.conversation_id
 
-    def to_wire(self) -> dict[str, Any]:
-        """The frame sent to WebSocket clients."""
-        return _wire(self)
-
 
 @dataclass(frozen=True, slots=True)
-class ConversationChanged:
-    """A conversation was created, queued, assigned or closed; ``change`` says which."""
+class ConversationChanged(_Wire):
+    """A conversation was created, queued, assigned, transferred or closed; ``change`` says which.
+
+    ``previous`` is the scope before the change (None when created): who could see it then and may
+    need to learn that they no longer can.
+    """
 
     type: ClassVar[str] = "conversation"
     conversation: ConversationView
-    change: str
+    change: Change
+    previous: ConversationScope | None = None
 
     @property
     def conversation_id(self) -> int:
         """The conversation that changed."""
         return self.conversation.id
 
-    def to_wire(self) -> dict[str, Any]:
-        """The frame sent to WebSocket clients."""
-        return _wire(self)
+    @property
+    def scope(self) -> ConversationScope:
+        """The scope after the change."""
+        return self.conversation.scope()
 
 
 @dataclass(frozen=True, slots=True)
-class ConversationRead:
+class ConversationClosed(_Wire):
+    """A conversation ended, with why and by whom (CSAT, tickets and reports listen for it)."""
+
+    type: ClassVar[str] = "closed"
+    scope: ConversationScope
+    conversation_id: int
+    reason: CloseReason
+    by_user_id: int | None
+    from_status: Status
+
+
+@dataclass(frozen=True, slots=True)
+class ConversationRead(_Wire):
     """A participant has read the conversation up to ``seq``."""
 
     type: ClassVar[str] = "read"
     conversation_id: int
     reader: str
     seq: int
-
-    def to_wire(self) -> dict[str, Any]:
-        """The frame sent to WebSocket clients."""
-        return _wire(self)
+    scope: ConversationScope
 
 
 @dataclass(frozen=True, slots=True)
-class Typing:
+class Typing(_Wire):
     """A participant is typing (ephemeral: never stored)."""
 
     type: ClassVar[str] = "typing"
     conversation_id: int
     sender_kind: str
     sender_name: str
-
-    def to_wire(self) -> dict[str, Any]:
-        """The frame sent to WebSocket clients."""
-        return _wire(self)
+    scope: ConversationScope
 
 
 @dataclass(frozen=True, slots=True)
-class KnowledgeChanged:
+class KnowledgeChanged(_Wire):
     """Knowledge-base entries (or the bot's dictionary) changed; the bot rebuilds its index."""
 
     type: ClassVar[str] = "knowledge"
     entry_ids: tuple[int, ...]
 
-    def to_wire(self) -> dict[str, Any]:
-        """The frame sent to WebSocket clients (admins' pages)."""
-        return _wire(self)
-
 
 @dataclass(frozen=True, slots=True)
-class QueueUpdate:
+class QueueUpdate(_Wire):
     """A waiting customer's place in the queue (``position`` 1 = next) and estimated wait.
 
     ``state`` is ``waiting``, ``closed`` (outside business hours), ``no_agents`` (nobody online) or
@@ -107,16 +141,13 @@ class QueueUpdate:
     position: int
     eta_seconds: int | None
     text: str
+    scope: ConversationScope
     state: str = "waiting"
     leave_message: bool = False
 
-    def to_wire(self) -> dict[str, Any]:
-        """The frame sent to WebSocket clients."""
-        return _wire(self)
-
 
 @dataclass(frozen=True, slots=True)
-class ConversationTransferred:
+class ConversationTransferred(_Wire):
     """An agent (or supervisor) handed a conversation to another agent or group, with a note for them."""
 
     type: ClassVar[str] = "transfer"
@@ -126,14 +157,11 @@ class ConversationTransferred:
     to_user_id: int | None
     to_group_id: int | None
     note: str
-
-    def to_wire(self) -> dict[str, Any]:
-        """The frame sent to agents' WebSocket clients (never to the customer)."""
-        return _wire(self)
+    scope: ConversationScope
 
 
 @dataclass(frozen=True, slots=True)
-class SupervisorAlert:
+class SupervisorAlert(_Wire):
     """Something supervisors should look at, e.g. ``kind="sla_breach"`` (no first reply in time)."""
 
     type: ClassVar[str] = "alert"
@@ -142,13 +170,9 @@ class SupervisorAlert:
     text: str
     agent_id: int | None = None
 
-    def to_wire(self) -> dict[str, Any]:
-        """The frame sent to supervisors' and admins' WebSocket clients."""
-        return _wire(self)
-
 
 @dataclass(frozen=True, slots=True)
-class PresenceChanged:
+class PresenceChanged(_Wire):
     """An agent's routing presence (online / away / offline) or capacity changed."""
 
     type: ClassVar[str] = "presence"
@@ -156,14 +180,11 @@ class PresenceChanged:
     status: str
     capacity: int
 
-    def to_wire(self) -> dict[str, Any]:
-        """The frame sent to the agent themself and to supervisors."""
-        return _wire(self)
-
 
 ConversationEvent: TypeAlias = (
     MessageCreated
     | ConversationChanged
+    | ConversationClosed
     | ConversationRead
     | Typing
     | QueueUpdate
@@ -171,3 +192,47 @@ ConversationEvent: TypeAlias = (
     | SupervisorAlert
 )
 Event: TypeAlias = ConversationEvent | KnowledgeChanged | PresenceChanged
+
+EVENT_TYPES: tuple[type[Any], ...] = typing.get_args(Event)
+_BY_NAME: dict[str, type[Any]] = {cls.__name__: cls for cls in EVENT_TYPES}
+
+
+# ---- JSON round trip ------------------------------------------------------------------------------
+
+
+def to_json(event: Event) -> dict[str, Any]:
+    """The event as JSON-ready data: ``{"event": <class name>, "data": {...}}``."""
+    return {"event": type(event).__name__, "data": asdict(event)}
+
+
+def from_json(payload: dict[str, Any]) -> Event:
+    """Rebuild an event from :func:`to_json`'s output; ValueError for an unknown or malformed event."""
+    cls = _BY_NAME.get(str(payload.get("event")))
+    data = payload.get("data")
+    if cls is None or not isinstance(data, dict):
+        raise ValueError(f"not an event: {payload.get('event')!r}")
+    event: Event = _build(cls, data)
+    return event
+
+
+def _build(cls: type[Any], data: dict[str, Any]) -> Any:
+    hints = typing.get_type_hints(cls)
+    values = {f.name: _value(hints[f.name], data[f.name]) for f in fields(cls) if f.name in data}
+    return cls(**values)
+
+
+def _value(hint: Any, raw: Any) -> Any:
+    if raw is None:
+        return None
+    origin = typing.get_origin(hint)
+    if origin in (Union, types.UnionType):
+        options = [arg for arg in typing.get_args(hint) if arg is not type(None)]
+        return _value(options[0], raw) if len(options) == 1 else raw
+    if origin is tuple:
+        (item, *_rest) = typing.get_args(hint)
+        return tuple(_value(item, value) for value in raw)
+    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
+        return _build(hint, raw)
+    if isinstance(hint, type) and issubclass(hint, enum.Enum):
+        return hint(raw)
+    return raw

@@ -9,22 +9,22 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from kefu.app import create_app
+from kefu.app import create_app, settle
 from kefu.config import Settings
 from tests.conftest import _persona, login, new_visitor
-from tests.support import ADMIN, AGENT1, TickingClock, seed
+from tests.support import ADMIN, AGENT1, SettlingClient, TickingClock, seed
 
 
 @pytest.fixture
 def bot_app(settings: Settings, clock: TickingClock) -> Iterator[TestClient]:
     bot_settings = settings.model_copy(update={"bot_enabled": True})
     seed(bot_settings)
-    with TestClient(create_app(bot_settings, clock=clock)) as runner:
+    with SettlingClient(create_app(bot_settings, clock=clock)) as runner:
         yield runner
 
 
 def _drain(app: TestClient) -> None:
-    app.portal.call(app.app.state.bot.drain)  # type: ignore[union-attr]
+    app.portal.call(settle, app.app)  # type: ignore[union-attr, arg-type]
 
 
 def _ask(app: TestClient, customer: TestClient, conv: int, text: str, **extra: Any) -> list[dict[str, Any]]:

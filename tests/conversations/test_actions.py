@@ -6,30 +6,34 @@ import asyncio
 
 import pytest
 
+from kefu.bus import Delivery
+from kefu.channels import web as web_channel
 from kefu.context import Context
-from kefu.conversations import actions, customers, queries
+from kefu.conversations import actions, queries
 from kefu.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from kefu.events import ConversationChanged, Event, MessageCreated
+from kefu.routing import assignment
 from kefu.security.auth import sign_in
 from kefu.security.principals import AgentPrincipal, CustomerPrincipal
 from tests.support import AGENT1, AGENT2
 
 
 async def _customer(ctx: Context, name: str = "张三") -> CustomerPrincipal:
-    return (await customers.open_visitor(ctx, None, name)).principal
+    return (await web_channel.open_visitor(ctx, None, name)).principal
 
 
 async def _agent(ctx: Context, who: tuple[str, str] = AGENT1) -> AgentPrincipal:
     return (await sign_in(ctx, *who)).principal
 
 
-def _record(ctx: Context) -> list[Event]:
+async def _record(ctx: Context) -> list[Event]:
+    await ctx.bus.drain()  # only what happens from here on
     seen: list[Event] = []
 
     async def listener(event: Event) -> None:
         seen.append(event)
 
-    ctx.bus.subscribe(listener)
+    ctx.bus.subscribe(listener, Delivery.ONCE)
     return seen
 
 
@@ -53,13 +57,14 @@ async def test_concurrent_sends_get_distinct_consecutive_seqs(ctx: Context) -> N
 async def test_resend_with_same_client_msg_id_stores_nothing_new(ctx: Context) -> None:
     customer = await _customer(ctx)
     conv = await actions.open_conversation(ctx, customer)
-    seen = _record(ctx)
+    seen = await _record(ctx)
     first, created = await actions.send_message(ctx, customer, conv.id, "你好", client_msg_id="abc-1")
     again, created_again = await actions.send_message(ctx, customer, conv.id, "你好", client_msg_id="abc-1")
     assert created
     assert not created_again
     assert again == first
     assert len(await queries.history(ctx, customer, conv.id)) == 1
+    await ctx.bus.drain()
     assert len([e for e in seen if isinstance(e, MessageCreated)]) == 1
 
 
@@ -81,11 +86,12 @@ async def test_concurrent_resends_store_one_message(ctx: Context) -> None:
 async def test_bad_text_is_refused_and_changes_nothing(ctx: Context, text: str, code: str) -> None:
     customer = await _customer(ctx)
     conv = await actions.open_conversation(ctx, customer)
-    seen = _record(ctx)
+    seen = await _record(ctx)
     with pytest.raises(InvalidInput) as info:
         await actions.send_message(ctx, customer, conv.id, text)
     assert info.value.code == code
     assert await queries.history(ctx, customer, conv.id) == []
+    await ctx.bus.drain()
     assert seen == []
     assert (await queries.get_conversation(ctx, customer, conv.id)).last_seq == 0
 
@@ -118,7 +124,7 @@ async def test_agent_takes_replies_and_closes(ctx: Context) -> None:
     await actions.send_message(ctx, customer, conv.id, "我的账号被盗了")
     with pytest.raises(PermissionDenied):
         await actions.send_message(ctx, agent, conv.id, "还没接入就回复")
-    taken = await actions.take(ctx, agent, conv.id)
+    taken = await assignment.pick(ctx, agent, conv.id)
     assert taken.status == "assigned"
     assert taken.assignee_id == agent.user_id
     reply, _ = await actions.send_message(ctx, agent, conv.id, "您好，我来帮您处理")
@@ -140,7 +146,7 @@ async def test_two_agents_taking_at_once_only_one_wins(ctx: Context) -> None:
     customer = await _customer(ctx)
     conv = await actions.open_conversation(ctx, customer)
     agents = [await _agent(ctx, AGENT1), await _agent(ctx, AGENT2)]
-    outcomes = await asyncio.gather(*(actions.take(ctx, a, conv.id) for a in agents), return_exceptions=True)
+    outcomes = await asyncio.gather(*(assignment.pick(ctx, a, conv.id) for a in agents), return_exceptions=True)
     winners = [o for o in outcomes if not isinstance(o, BaseException)]
     losers = [o for o in outcomes if isinstance(o, Conflict)]
     assert len(winners) == 1
@@ -151,9 +157,10 @@ async def test_two_agents_taking_at_once_only_one_wins(ctx: Context) -> None:
 
 async def test_events_leave_after_commit_and_in_order(ctx: Context) -> None:
     customer = await _customer(ctx)
-    seen = _record(ctx)
+    seen = await _record(ctx)
     conv = await actions.open_conversation(ctx, customer)
     await actions.send_message(ctx, customer, conv.id, "在吗")
+    await ctx.bus.drain()
     assert isinstance(seen[0], ConversationChanged)
     assert seen[0].change == "created"
     assert isinstance(seen[1], MessageCreated)
@@ -170,8 +177,9 @@ async def test_listener_sees_committed_state(ctx: Context) -> None:
             history = await queries.history(ctx, customer, event.conversation_id)
             found.extend(m.seq for m in history)
 
-    ctx.bus.subscribe(listener)
+    ctx.bus.subscribe(listener, Delivery.ONCE)
     await actions.send_message(ctx, customer, conv.id, "提交后才通知")
+    await ctx.bus.drain()
     assert found == [1]
 
 
@@ -182,7 +190,7 @@ async def test_failing_listener_does_not_break_sending(ctx: Context) -> None:
     async def broken(event: Event) -> None:
         raise RuntimeError("listener bug")
 
-    ctx.bus.subscribe(broken)
+    ctx.bus.subscribe(broken, Delivery.ONCE)
     view, created = await actions.send_message(ctx, customer, conv.id, "照常发送")
     assert created
     assert view.seq == 1
@@ -200,7 +208,7 @@ async def test_read_markers_only_move_forward(ctx: Context) -> None:
     conv = await actions.open_conversation(ctx, customer)
     await actions.send_message(ctx, customer, conv.id, "1")
     await actions.send_message(ctx, customer, conv.id, "2")
-    await actions.take(ctx, agent, conv.id)
+    await assignment.pick(ctx, agent, conv.id)
     await actions.mark_read(ctx, agent, conv.id, 2)
     await actions.mark_read(ctx, agent, conv.id, 1)
     assert (await queries.get_conversation(ctx, agent, conv.id)).agent_read_seq == 2
@@ -218,7 +226,7 @@ async def test_unread_counts_for_agents(ctx: Context) -> None:
         await actions.send_message(ctx, customer, conv.id, text)
     waiting = await queries.list_for(ctx, agent, "waiting")
     assert [(w.conversation.id, w.unread, w.preview) for w in waiting] == [(conv.id, 3, "c")]
-    await actions.take(ctx, agent, conv.id)
+    await assignment.pick(ctx, agent, conv.id)
     await actions.mark_read(ctx, agent, conv.id, 4)
     mine = await queries.list_for(ctx, agent, "mine")
     assert mine[0].unread == 0

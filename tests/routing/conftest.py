@@ -8,10 +8,11 @@ from dataclasses import dataclass
 
 import pytest
 
+from kefu.bus import Delivery
+from kefu.channels import web as web_channel
 from kefu.context import Context
-from kefu.conversations import customers
-from kefu.conversations.views import ConversationView
-from kefu.events import ConversationChanged, Event
+from kefu.conversations import lifecycle
+from kefu.events import Event
 from kefu.routing import groups, presence, runtime
 from kefu.security.principals import AgentPrincipal, CustomerPrincipal
 from kefu.storage.repositories import conversations as conversation_repo
@@ -23,7 +24,7 @@ _names = itertools.count(1)
 @pytest.fixture
 async def rctx(ctx: Context) -> AsyncIterator[Context]:
     """The demo context with routing listening on its bus."""
-    unsubscribe = ctx.bus.subscribe(runtime.listener(ctx))
+    unsubscribe = ctx.bus.subscribe(runtime.listener(ctx), Delivery.ONCE)
     yield ctx
     unsubscribe()
 
@@ -36,7 +37,7 @@ def events(ctx: Context) -> list[Event]:
     async def record(event: Event) -> None:
         seen.append(event)
 
-    ctx.bus.subscribe(record)
+    ctx.bus.subscribe(record, Delivery.EVERY_NODE)
     return seen
 
 
@@ -88,7 +89,7 @@ class Waiting:
 
 async def new_customer(ctx: Context, *, vip: bool = False, name: str | None = None) -> CustomerPrincipal:
     """A web visitor (VIP if asked)."""
-    principal = (await customers.open_visitor(ctx, None, name or f"顾客{next(_names)}")).principal
+    principal = (await web_channel.open_visitor(ctx, None, name or f"顾客{next(_names)}")).principal
     if vip:
         async with ctx.uow() as uow:
             row = await uow.session.get(Customer, principal.customer_id)
@@ -123,17 +124,16 @@ async def handover(
         uow.session.add(row)
         await uow.session.flush()
         conversation_id = row.id
-        values = {"status": "queued", "skill_group_id": group_id, "handover_reason": reason, "queued_at": now}
-        assert await conversation_repo.transition(uow.session, conversation_id, ("bot",), values)
-        fresh = await conversation_repo.get(uow.session, conversation_id)
-        assert fresh is not None
-        uow.emit(ConversationChanged(ConversationView.of(fresh), "queued"))
+        queued = await lifecycle.enqueue(uow, ctx, conversation_id, group_id=group_id, handover_reason=reason)
+        assert queued is not None
         await uow.commit()
+    await ctx.bus.drain()
     return Waiting(customer, conversation_id)
 
 
 async def conversation(ctx: Context, conversation_id: int) -> Conversation:
-    """The stored conversation."""
+    """The stored conversation, once the events published so far have been handled (routing reacted)."""
+    await ctx.bus.drain()
     async with ctx.uow() as uow:
         row = await conversation_repo.get(uow.session, conversation_id)
         assert row is not None

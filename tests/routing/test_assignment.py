@@ -22,6 +22,7 @@ async def test_an_online_agent_of_the_group_gets_the_handed_over_conversation(rc
     waiting = await handover(rctx, group)
     row = await conversation(rctx, waiting.conversation_id)
     assert (row.status, row.assignee_id) == ("assigned", agent.user_id)
+    await rctx.bus.drain()
     history = await queries.history(rctx, waiting.customer, waiting.conversation_id)
     assert [m.text for m in history] == ["客服 在线 已接入，请问有什么可以帮您？"]
 
@@ -107,19 +108,23 @@ async def test_customers_see_position_and_eta_as_the_queue_moves(rctx: Context, 
     first = await handover(rctx, group)
     second = await handover(rctx, group)
     third = await handover(rctx, group)
+    await rctx.bus.drain()
     last = {e.conversation_id: e for e in events if isinstance(e, QueueUpdate)}
     assert (last[second.conversation_id].position, last[third.conversation_id].position) == (1, 2)
     # 5 minutes per conversation by default, one slot: 2 × 300 s.
     assert last[third.conversation_id].eta_seconds == 600
     assert last[third.conversation_id].to_wire()["text"] == "前面还有 1 位，预计等待 10 分钟"
+    await rctx.bus.drain()
     history = await queries.history(rctx, third.customer, third.conversation_id)
     assert history[-1].text == "已为您转接人工客服，前面还有 1 位，预计等待 10 分钟"
     events.clear()
     await actions.close(rctx, agent, first.conversation_id)
+    await rctx.bus.drain()
     moved = [e for e in events if isinstance(e, QueueUpdate)]
     assert [(e.conversation_id, e.position) for e in moved] == [(third.conversation_id, 1)]
     # The first conversation was handled in an instant: the estimate follows (at least a minute is promised).
     assert moved[0].text == "您是下一位，预计等待 1 分钟"
+    await rctx.bus.drain()
     assigned = [e for e in events if isinstance(e, ConversationChanged) and e.change == "assigned"]
     assert [e.conversation_id for e in assigned] == [second.conversation_id]
 
@@ -147,8 +152,10 @@ async def test_nobody_online_tells_the_customer_and_offers_leaving_a_message(rct
     group = await new_group(rctx)
     await new_agent(rctx, (group,), online=False)
     waiting = await handover(rctx, group)
+    await rctx.bus.drain()
     history = await queries.history(rctx, waiting.customer, waiting.conversation_id)
     assert history[-1].text == queue_mod.NO_AGENTS_TEXT
+    await rctx.bus.drain()
     update = [e for e in events if isinstance(e, QueueUpdate)][-1]
     assert (update.state, update.leave_message, update.eta_seconds) == ("no_agents", True, None)
 
@@ -159,12 +166,14 @@ async def test_outside_business_hours_no_assignment_and_the_off_hours_text(rctx:
     await new_agent(rctx, (group,))
     waiting = await handover(rctx, group)
     assert (await conversation(rctx, waiting.conversation_id)).status == "queued"
+    await rctx.bus.drain()
     history = await queries.history(rctx, waiting.customer, waiting.conversation_id)
     assert history[-1].text == "我们的服务时间是工作日 9:00-18:00，请留言。"
     default_text = await new_group(rctx, hours={"weekly": {"mon": ["09:00-12:00"]}})
     await new_agent(rctx, (default_text,))
     clock.advance(days=1)  # Tuesday: next opening is the following Monday 09:00 Shanghai
     later = await handover(rctx, default_text)
+    await rctx.bus.drain()
     text = (await queries.history(rctx, later.customer, later.conversation_id))[-1].text
     assert text.startswith("现在是非服务时间，我们将于 3月9日 09:00 开始服务")
 

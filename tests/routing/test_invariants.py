@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from kefu.bus import Delivery
 from kefu.context import Context
 from kefu.conversations import actions
 from kefu.errors import Conflict
@@ -53,11 +54,12 @@ async def _world(ctx: Context, n_groups: int, n_agents: int, seed: int) -> World
             world.assigned.append(event)
             world.recent.append(event)
 
-    ctx.bus.subscribe(record)
+    ctx.bus.subscribe(record, Delivery.EVERY_NODE)
     return world
 
 
 async def _check(ctx: Context, world: World, online: set[int]) -> None:
+    await ctx.bus.drain()
     by_conversation = Counter(e.conversation_id for e in world.assigned)
     assert all(n == 1 for n in by_conversation.values()), by_conversation
     members = {a.user_id: a.group_ids for a in world.agents}

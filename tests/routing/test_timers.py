@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from kefu.bootstrap import open_context
+from kefu.bus import Delivery
 from kefu.config import Settings
 from kefu.context import Context
 from kefu.conversations import actions, queries
@@ -27,6 +28,7 @@ async def test_no_first_reply_within_the_sla_reoffers_to_the_next_agent_and_aler
     report = await timers.tick(rctx)
     assert report.sla_reoffered == [waiting.conversation_id]
     assert (await conversation(rctx, waiting.conversation_id)).assignee_id == second.user_id
+    await rctx.bus.drain()
     alerts = [e for e in events if isinstance(e, SupervisorAlert)]
     assert [(a.kind, a.conversation_id, a.agent_id) for a in alerts] == [
         ("sla_breach", waiting.conversation_id, first.user_id)
@@ -61,8 +63,10 @@ async def test_queue_timeout_offers_leaving_a_message_and_keep_waiting_restarts_
     assert (await timers.tick(rctx)).timeouts == []
     clock.advance(seconds=2)
     assert (await timers.tick(rctx)).timeouts == [waiting.conversation_id]
+    await rctx.bus.drain()
     history = await queries.history(rctx, waiting.customer, waiting.conversation_id)
     assert history[-1].text == queue_mod.TIMEOUT_TEXT
+    await rctx.bus.drain()
     offer = [e for e in events if isinstance(e, QueueUpdate)][-1]
     assert (offer.state, offer.leave_message, offer.position) == ("timeout", True, 1)
     clock.advance(seconds=60)
@@ -87,6 +91,7 @@ async def test_a_silent_customer_is_closed_with_a_notice(rctx: Context, clock: T
     assert (await timers.tick(rctx)).idle_closed == [waiting.conversation_id]
     row = await conversation(rctx, waiting.conversation_id)
     assert row.status == "closed"
+    await rctx.bus.drain()
     history = await queries.history(rctx, waiting.customer, waiting.conversation_id)
     assert history[-1].text.startswith("您已超过 10 分钟未回复，本次会话已自动结束")
 
@@ -112,6 +117,7 @@ async def test_agent_drops_offline_after_the_grace_period_without_connections(
     clock.advance(seconds=2)
     assert (await timers.tick(rctx)).offline == [agent.user_id]
     assert (await presence.get(rctx, agent.user_id)).status == "offline"
+    await rctx.bus.drain()
     assert [e.status for e in events if isinstance(e, PresenceChanged)][-1] == "offline"
 
 
@@ -125,7 +131,7 @@ async def test_a_restart_resumes_queues_and_timers_from_the_database(
     clock.advance(seconds=120)
     # A new node on the same database (the old one is gone): its first tick does what was due.
     async with open_context(settings, clock) as fresh:
-        unsubscribe = fresh.bus.subscribe(runtime.listener(fresh))
+        unsubscribe = fresh.bus.subscribe(runtime.listener(fresh), Delivery.ONCE)
         try:
             report = await timers.tick(fresh)  # what the new node's background timers run first
         finally:

@@ -26,9 +26,11 @@ async def test_transfer_to_an_agent_with_a_note(rctx: Context, events: list[Even
     assert [(n.from_user_id, n.to_user_id, n.note) for n in notes] == [
         (first.user_id, second.user_id, "客户要退款，已核实订单")
     ]
+    await rctx.bus.drain()
     sent = [e for e in events if isinstance(e, ConversationTransferred)]
     assert sent[0].note == "客户要退款，已核实订单"
     # The receiver sees the whole history; the customer is told.
+    await rctx.bus.drain()
     texts = [m.text for m in await queries.history(rctx, second, waiting.conversation_id)]
     assert "我要退款" in texts
     assert texts[-1] == "已为您转接至客服 乙，请稍候。"
@@ -91,6 +93,7 @@ async def test_leave_a_message_then_answer_by_the_same_channel(rctx: Context) ->
     )
     assert (left.status, left.skill_group_id) == ("open", group)
     assert (await conversation(rctx, waiting.conversation_id)).status == "closed"
+    await rctx.bus.drain()
     history = await queries.history(rctx, waiting.customer, waiting.conversation_id)
     assert history[-1].text == "您的留言已收到，我们会通过 13800000000 尽快联系您。"
     member = await new_agent(rctx, (group,), online=False, name="小孙")
@@ -105,6 +108,7 @@ async def test_leave_a_message_then_answer_by_the_same_channel(rctx: Context) ->
     answered = await leave.answer(rctx, member, left.id, "请通过手机号验证找回")
     assert (answered.status, answered.delivered) == ("answered", False)
     back = await actions.open_conversation(rctx, waiting.customer)
+    await rctx.bus.drain()
     texts = [m.text for m in await queries.history(rctx, waiting.customer, back.id)]
     assert texts == ["客服 小孙 回复了您的留言「密码找不回来」：请通过手机号验证找回"]
     mine = await leave.list_for(rctx, waiting.customer)
@@ -120,6 +124,7 @@ async def test_an_answer_goes_straight_into_an_open_conversation(rctx: Context) 
     opened = await actions.open_conversation(rctx, customer)
     agent = await new_agent(rctx, (), online=False, name="小周")
     await leave.answer(rctx, agent, left.id, "在订单页申请")
+    await rctx.bus.drain()
     texts = [m.text for m in await queries.history(rctx, customer, opened.id)]
     assert texts[-1].endswith("：在订单页申请")
 

@@ -112,10 +112,12 @@ def test_agents_hear_about_new_and_taken_conversations(app, agent1, agent2):
         _say(visitor, conv, "有人吗")
         assert _until(ws2, "message")["message"]["text"] == "有人吗"
         assert agent1.post(f"/api/v1/conversations/{conv}/take").status_code == 200
-        taken = _until(ws2, "conversation")
+        taken = _until(ws1, "conversation")
         while taken["change"] != "assigned":
-            taken = _until(ws2, "conversation")
+            taken = _until(ws1, "conversation")
         assert taken["conversation"]["assignee_name"] == "小王"
+        # The colleague may no longer open it: told to drop it from the waiting list, with no content.
+        assert _until(ws2, "revoked") == {"type": "revoked", "conversation_id": conv}
 
 
 def test_bad_frames_get_errors_and_the_socket_stays_usable(customer):

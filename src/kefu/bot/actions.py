@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from kefu.bot.policy import Turn
 from kefu.context import Context
+from kefu.conversations import lifecycle
 from kefu.conversations.actions import append_message
-from kefu.conversations.views import ConversationView
-from kefu.events import ConversationChanged
+from kefu.conversations.status import CloseReason, Status
+from kefu.conversations.views import scope_of
 from kefu.storage.repositories import bot as bot_repo
 from kefu.storage.repositories import conversations as conversation_repo
 from kefu.storage.tables import MissedQuestion
@@ -37,10 +38,13 @@ async def apply_turn(ctx: Context, conversation_id: int, turn: Turn, message_id:
     """Write the bot's turn in one transaction; False (nothing written) if a person has the conversation now."""
     async with ctx.uow() as uow:
         conversation = await conversation_repo.get_for_update(uow.session, conversation_id)
-        if conversation is None or conversation.status != "bot":
+        if conversation is None or conversation.status != Status.BOT:
             return False
+        scope = scope_of(conversation)
         for reply in turn.replies:
-            await append_message(uow, ctx, conversation_id, sender_kind="bot", text=reply.text, meta=reply.meta)
+            await append_message(
+                uow, ctx, conversation_id, sender_kind="bot", text=reply.text, meta=reply.meta, scope=scope
+            )
         if turn.outcome == "answered":
             conversation.bot_failures = 0
         elif turn.outcome == "failed":
@@ -48,21 +52,12 @@ async def apply_turn(ctx: Context, conversation_id: int, turn: Turn, message_id:
         await _record_missed(uow, ctx, conversation_id, turn, message_id)
         if turn.handover is not None:
             await hand_over(uow, ctx, conversation_id, turn.handover, turn.handover_group_id)
+        elif turn.resolved:
+            await lifecycle.close(uow, ctx, conversation_id, CloseReason.BOT_RESOLVED, from_statuses=(Status.BOT,))
         await uow.commit()
         return True
 
 
 async def hand_over(uow: UnitOfWork, ctx: Context, conversation_id: int, reason: str, group_id: int | None) -> None:
     """Move a bot conversation to the queue of ``group_id`` (routing takes it from there)."""
-    now = ctx.clock.now()
-    values = {
-        "status": "queued",
-        "skill_group_id": group_id,
-        "handover_reason": reason,
-        "queued_at": now,
-        "updated_at": now,
-    }
-    if await conversation_repo.transition(uow.session, conversation_id, ("bot",), values):
-        row = await conversation_repo.get(uow.session, conversation_id)
-        assert row is not None
-        uow.emit(ConversationChanged(ConversationView.of(row), "queued"))
+    await lifecycle.enqueue(uow, ctx, conversation_id, group_id=group_id, handover_reason=reason)

@@ -58,6 +58,7 @@ class Turn:
     handover_group_id: int | None = None
     outcome: str = "neutral"  # "answered" resets the failure count, "failed" adds one
     missed: Missed | None = None
+    resolved: bool = False  # the customer said goodbye: the bot ends the conversation
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,7 +145,7 @@ class Policy:
             return self._handover("negative_sentiment", text, state, english)
         if intent in (Intent.GREETING, Intent.THANKS, Intent.GOODBYE):
             words = REPLIES_EN if english else REPLIES
-            return Turn([Reply(words[intent], {"kind": "smalltalk"})])
+            return Turn([Reply(words[intent], {"kind": "smalltalk"})], resolved=intent is Intent.GOODBYE)
         if intent is Intent.HUMAN:  # Hand-over on request switched off: say how to reach people instead.
             return self._decline(text, [], state, english)
         matches = self.index.search(text, 5)

@@ -22,7 +22,9 @@ from kefu.bot.index import BotIndex
 from kefu.bot.intents import is_english
 from kefu.bot.policy import BotSettings, Policy, State, Turn
 from kefu.bot.sentiment import analyze
+from kefu.bus import Delivery
 from kefu.context import Context
+from kefu.conversations.status import Status
 from kefu.errors import Conflict, InvalidInput, NotFound
 from kefu.events import Event, KnowledgeChanged, MessageCreated
 from kefu.security.access import load_visible
@@ -83,11 +85,18 @@ class BotService:
             self._embedder = await asyncio.to_thread(load_embedder)
             log.info("dense embeddings: %s", "on" if self._embedder else "not installed")
         await self.rebuild()
-        unsubscribe = self.ctx.bus.subscribe(self.on_event)
+        # Every node rebuilds its own index; a customer's message is answered once in the cluster.
+        stop_rebuilds = self.ctx.bus.subscribe(self.on_knowledge, Delivery.EVERY_NODE)
+        stop_answers = self.ctx.bus.subscribe(self.on_message, Delivery.ONCE)
         async with self.ctx.uow() as uow:
             pending = await bot_repo.unanswered_bot_conversations(uow.session)
         for conversation_id, message_id in pending:
             self._spawn(self._answer(conversation_id, message_id))
+
+        def unsubscribe() -> None:
+            stop_rebuilds()
+            stop_answers()
+
         return unsubscribe
 
     def _spawn(self, work: Coroutine[Any, Any, None]) -> None:
@@ -95,18 +104,27 @@ class BotService:
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
+    @property
+    def idle(self) -> bool:
+        """True when no answer or rebuild is scheduled or running."""
+        return not self._tasks
+
     async def drain(self) -> None:
         """Wait until every scheduled answer and rebuild has finished."""
         while self._tasks:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
 
-    async def on_event(self, event: Event) -> None:
-        """Bus listener."""
+    async def on_knowledge(self, event: Event) -> None:
+        """Bus listener (every node): rebuild the index when the knowledge base changed."""
         if isinstance(event, KnowledgeChanged):
-            # Awaited, so the admin's save returns once the bot answers with the change (the build runs
-            # in a worker thread; the event loop keeps serving others meanwhile).
-            await self.rebuild()
-        elif isinstance(event, MessageCreated) and event.message.sender_kind == "customer":
+            # In a task of its own: a large knowledge base takes seconds to index (in a worker thread),
+            # and the bus must keep delivering other events meanwhile. ``drain()`` waits for it.
+            self._spawn(self.rebuild())
+
+    async def on_message(self, event: Event) -> None:
+        """Bus listener (once per event): answer a customer's message in a conversation the bot holds."""
+        is_customer = isinstance(event, MessageCreated) and event.message.sender_kind == "customer"
+        if is_customer and isinstance(event, MessageCreated) and event.scope.status is Status.BOT:
             self._spawn(self._answer(event.conversation_id, event.message.id))
 
     async def rebuild(self) -> None:
@@ -156,7 +174,7 @@ class BotService:
         async with self.ctx.uow() as uow:
             conversation = await conversation_repo.get(uow.session, conversation_id)
             message = await message_repo.get_message(uow.session, message_id)
-            if conversation is None or message is None or conversation.status != "bot":
+            if conversation is None or message is None or conversation.status != Status.BOT:
                 return
             if message.seq != conversation.last_seq:
                 return  # Already answered (a newer message follows it).
@@ -197,7 +215,7 @@ class BotService:
                 raise Conflict("feedback already given for this answer", code="feedback_exists")
             await uow.commit()
             state = State(conversation.bot_failures, False, ())
-            in_bot = conversation.status == "bot"
+            in_bot = conversation.status == Status.BOT
         if not helpful and in_bot:
             turn = self.policy.unhelpful(meta, state, is_english(str(meta.get("query", ""))))
             await actions.apply_turn(self.ctx, conversation_id, turn, message_id)

@@ -1,6 +1,6 @@
 """The event bus: an interface with an in-process implementation (Redis comes with multi-node)."""
 
-from kefu.bus.base import EventBus, Listener
+from kefu.bus.base import Delivery, EventBus, Listener
 from kefu.bus.memory import InProcessBus
 
-__all__ = ["EventBus", "InProcessBus", "Listener"]
+__all__ = ["Delivery", "EventBus", "InProcessBus", "Listener"]

@@ -1,4 +1,4 @@
-"""Conversation actions: open, send, take, close, mark read, typing. Each is one transaction.
+"""Conversation actions: open, send, close, mark read, typing. Each is one transaction.
 
 Handlers in ``web/`` validate input and call these; these write and emit events after commit.
 """
@@ -7,23 +7,22 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import UTC
-from functools import partial
 from typing import Any
 
 from kefu.context import Context
-from kefu.conversations.views import IMAGE_TYPES, AttachmentView, ConversationView, MessageView
-from kefu.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from kefu.events import ConversationChanged, ConversationRead, MessageCreated, Typing
-from kefu.security.access import in_agent_scope, load_visible, require_agent
+from kefu.conversations import lifecycle, sending
+from kefu.conversations.status import CloseReason, ConversationScope, Status
+from kefu.conversations.views import ConversationView, MessageView, scope_of
+from kefu.errors import Conflict, InvalidInput, PermissionDenied
+from kefu.events import ConversationRead, MessageCreated, Typing
+from kefu.security.access import load_visible, may_manage
 from kefu.security.principals import AgentPrincipal, CustomerPrincipal, Principal
-from kefu.storage.message_writer import NewAttachment, NewMessage, Scope, StoredMessage, Written
+from kefu.storage.message_writer import NewAttachment
 from kefu.storage.repositories import conversations as conversation_repo
 from kefu.storage.repositories import messages as message_repo
-from kefu.storage.tables import Attachment, Conversation, Message
+from kefu.storage.tables import Attachment, Message
 from kefu.storage.uow import UnitOfWork
 
-OPEN_STATUSES = ("bot", "queued", "assigned")
 CLIENT_MSG_ID = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
 
 
@@ -56,22 +55,11 @@ async def open_conversation(ctx: Context, customer: CustomerPrincipal) -> Conver
         if existing is not None:
             return ConversationView.of(existing)
         now = ctx.clock.now()
-        row = Conversation(
-            customer_id=customer.customer_id,
-            channel=customer.channel,
-            status="bot" if ctx.settings.bot_enabled else "queued",
-            last_seq=0,
-            agent_read_seq=0,
-            customer_read_seq=0,
-            created_at=now,
-            updated_at=now,
-            queued_at=None if ctx.settings.bot_enabled else now,
-        )
+        row = lifecycle.new_conversation(customer.customer_id, customer.channel, now, with_bot=ctx.settings.bot_enabled)
         uow.session.add(row)
         await uow.session.flush()
         await uow.session.refresh(row)
-        view = ConversationView.of(row)
-        uow.emit(ConversationChanged(view, "created"))
+        view = lifecycle.created(uow, row)
         await uow.commit()
         return view
 
@@ -87,13 +75,15 @@ async def append_message(
     client_msg_id: str | None = None,
     attachment: Attachment | None = None,
     meta: dict[str, Any] | None = None,
+    scope: ConversationScope | None = None,
 ) -> MessageView:
     """Number and store a message in the open transaction; the event leaves at commit.
 
     Other domain packages (bot, routing) use this to add bot and system messages to a conversation.
+    ``scope`` is the conversation's scope if the caller holds it (it is read otherwise).
     """
     now = ctx.clock.now()
-    seq = await conversation_repo.next_seq(uow.session, conversation_id, now)
+    seq = await conversation_repo.next_seq(uow.session, conversation_id, now, agent_reply=sender_kind == "agent")
     row = Message(
         conversation_id=conversation_id,
         seq=seq,
@@ -110,66 +100,14 @@ async def append_message(
     stored = await message_repo.get_message(uow.session, row.id)
     assert stored is not None
     view = MessageView.of(stored)
-    uow.emit(MessageCreated(view))
+    uow.emit(MessageCreated(view, scope or await _scope(uow, conversation_id)))
     return view
 
 
-async def _reloaded(uow: UnitOfWork, conversation_id: int) -> ConversationView:
-    """The conversation as it is now inside the transaction (after guarded updates)."""
+async def _scope(uow: UnitOfWork, conversation_id: int) -> ConversationScope:
     row = await conversation_repo.get(uow.session, conversation_id)
     assert row is not None
-    return ConversationView.of(row)
-
-
-def may_write(principal: Principal, scope: Scope) -> bool:
-    """Whether ``principal`` may add a message now: the conversation is open, and it is the customer's
-    own or assigned to the agent (supervisors take a conversation before replying).
-
-    Pure, because the message writer runs it inside its transaction with the scope it just read."""
-    if scope.status == "closed":
-        return False
-    if isinstance(principal, AgentPrincipal):
-        return scope.assignee_id == principal.user_id
-    return isinstance(principal, CustomerPrincipal) and scope.customer_id == principal.customer_id
-
-
-def message_view(message: StoredMessage) -> MessageView:
-    """The view of a message the writer stored (or found)."""
-    attachment = None
-    if message.attachment is not None:
-        a = message.attachment
-        attachment = AttachmentView(a.id, a.filename, a.content_type, a.size, a.content_type in IMAGE_TYPES)
-    return MessageView(
-        id=message.id,
-        conversation_id=message.conversation_id,
-        seq=message.seq,
-        sender_kind=message.sender_kind,
-        sender_name=message.sender_name,
-        text=message.text,
-        attachment=attachment,
-        client_msg_id=message.client_msg_id,
-        created_at=message.created_at.astimezone(UTC).isoformat(),
-        meta=json.loads(message.meta) if message.meta else None,
-    )
-
-
-async def _refusal(ctx: Context, principal: Principal, written: Written) -> MessageView:
-    """Why the writer refused a send (the cold path, free to query): NotFound unless the caller may see
-    the conversation; then a repeated ``client_msg_id`` is still answered with its original; otherwise
-    closed or not the caller's to answer."""
-    scope = written.scope
-    if scope is None:
-        raise NotFound("conversation not found", code="conversation_not_found")
-    if isinstance(principal, AgentPrincipal):
-        async with ctx.uow() as uow:
-            await load_visible(uow.session, principal, scope.conversation_id)
-    elif not (isinstance(principal, CustomerPrincipal) and scope.customer_id == principal.customer_id):
-        raise NotFound("conversation not found", code="conversation_not_found")
-    if written.message is not None:
-        return message_view(written.message)
-    if scope.status == "closed":
-        raise Conflict("conversation is closed", code="conversation_closed")
-    raise PermissionDenied("take the conversation before replying", code="not_assignee")
+    return scope_of(row)
 
 
 async def send_message(
@@ -185,76 +123,41 @@ async def send_message(
     """Store a message and return it with ``True``; a resend of a known ``client_msg_id`` returns the
     original with ``False`` and stores nothing.
 
-    The message writer numbers, stores and commits it (batched with concurrent sends); the reply and
-    the MessageCreated event come only after that commit. Overloaded (retryable) if the writer is full.
+    The message writer numbers, stores and commits it, batched with concurrent sends (see
+    ``storage/message_writer.py``); the answer and the MessageCreated event come only after that
+    commit. Overloaded (retryable, nothing stored) if too many sends are already waiting.
     """
     check_text(ctx, text, allow_empty=attachment is not None)
     check_client_msg_id(client_msg_id)
-    agent = principal if isinstance(principal, AgentPrincipal) else None
-    send = NewMessage(
-        conversation_id=conversation_id,
-        sender_kind=principal.kind,
-        sender_user_id=agent.user_id if agent is not None else None,
-        sender_name=agent.display_name if agent is not None else "",
-        text=text,
-        client_msg_id=client_msg_id,
-        meta=json.dumps(meta, ensure_ascii=False) if meta is not None else None,
-        created_at=ctx.clock.now(),
-        check=partial(may_write, principal),
-        attachment=attachment,
+    written = await ctx.messages.write(
+        sending.new_message(ctx, principal, conversation_id, text, client_msg_id, attachment, meta)
     )
-    written = await ctx.messages.write(send)
     if written.outcome == "refused":
-        return await _refusal(ctx, principal, written), False
+        return await sending.refusal(ctx, principal, conversation_id, written), False
     assert written.message is not None
-    view = message_view(written.message)
+    assert written.scope is not None
+    view = sending.message_view(written.message)
     if written.outcome == "created":
-        await ctx.bus.publish(MessageCreated(view))
+        await ctx.bus.publish(MessageCreated(view, written.scope))
     return view, written.outcome == "created"
-
-
-async def take(ctx: Context, principal: Principal, conversation_id: int) -> ConversationView:
-    """Assign a waiting conversation to the calling agent; Conflict if someone else was faster."""
-    agent = require_agent(principal)
-    async with ctx.uow() as uow:
-        row = await conversation_repo.get(uow.session, conversation_id)
-        if row is None or not in_agent_scope(agent, row):
-            raise NotFound("conversation not found", code="conversation_not_found")
-        now = ctx.clock.now()
-        values = {"status": "assigned", "assignee_id": agent.user_id, "assigned_at": now, "updated_at": now}
-        if not await conversation_repo.transition(uow.session, conversation_id, ("bot", "queued"), values):
-            raise Conflict("conversation is no longer waiting", code="not_waiting")
-        await append_message(
-            uow,
-            ctx,
-            conversation_id,
-            sender_kind="system",
-            text=f"客服 {agent.display_name} 已接入，请问有什么可以帮您？",
-        )
-        view = await _reloaded(uow, conversation_id)
-        uow.emit(ConversationChanged(view, "assigned"))
-        await uow.commit()
-        return view
 
 
 async def close(ctx: Context, principal: Principal, conversation_id: int) -> ConversationView:
     """Close a conversation (its assignee, a supervisor or admin, or the customer)."""
     async with ctx.uow() as uow:
         conversation = await load_visible(uow.session, principal, conversation_id)
-        if isinstance(principal, AgentPrincipal) and not (
-            principal.sees_everything or conversation.assignee_id == principal.user_id
-        ):
+        if isinstance(principal, AgentPrincipal) and not may_manage(principal, scope_of(conversation)):
             raise PermissionDenied("only the assigned agent or a supervisor may close", code="not_assignee")
-        now = ctx.clock.now()
-        values = {"status": "closed", "closed_at": now, "updated_at": now}
-        if not await conversation_repo.transition(uow.session, conversation_id, OPEN_STATUSES, values):
+        is_agent = isinstance(principal, AgentPrincipal)
+        reason = CloseReason.AGENT if is_agent else CloseReason.CUSTOMER
+        by_user_id = principal.user_id if isinstance(principal, AgentPrincipal) else None
+        view = await lifecycle.close(uow, ctx, conversation_id, reason, by_user_id=by_user_id)
+        if view is None:
             raise Conflict("conversation is already closed", code="conversation_closed")
-        by = "客服" if isinstance(principal, AgentPrincipal) else "您"
+        by = "客服" if is_agent else "您"
         await append_message(
             uow, ctx, conversation_id, sender_kind="system", text=f"{by}已结束本次会话，感谢您的咨询。"
         )
-        view = await _reloaded(uow, conversation_id)
-        uow.emit(ConversationChanged(view, "closed"))
         await uow.commit()
         return view
 
@@ -269,7 +172,7 @@ async def mark_read(ctx: Context, principal: Principal, conversation_id: int, se
         if isinstance(principal, AgentPrincipal) and conversation.assignee_id != principal.user_id:
             return  # Supervisors looking in do not mark the agent's messages as read for the customer.
         if await conversation_repo.raise_read_seq(uow.session, conversation_id, column, seq):
-            uow.emit(ConversationRead(conversation_id, principal.kind, seq))
+            uow.emit(ConversationRead(conversation_id, principal.kind, seq, scope_of(conversation)))
             await uow.commit()
 
 
@@ -277,6 +180,7 @@ async def typing(ctx: Context, principal: Principal, conversation_id: int) -> No
     """Tell the other side the caller is typing (not stored)."""
     async with ctx.uow() as uow:
         conversation = await load_visible(uow.session, principal, conversation_id)
-        if conversation.status == "closed":
+        if conversation.status == Status.CLOSED:
             return
-    await ctx.bus.publish(Typing(conversation_id, principal.kind, principal.display_name))
+        scope = scope_of(conversation)
+    await ctx.bus.publish(Typing(conversation_id, principal.kind, principal.display_name, scope))

@@ -14,8 +14,8 @@ from kefu.conversations.views import MessageView
 from kefu.errors import InvalidInput, NotFound, TooLarge
 from kefu.security.access import load_visible
 from kefu.security.principals import Principal
-from kefu.storage.repositories import messages as message_repo
 from kefu.storage.message_writer import NewAttachment
+from kefu.storage.repositories import messages as message_repo
 from kefu.storage.tables import Attachment
 
 ALLOWED_TYPES = {

@@ -1,26 +1,18 @@
-"""Customers: the web visitor's signed identity and profile."""
+"""Customers: one person, known to each channel by that channel's own id (a visitor id, an OpenID …).
+
+Channel adapters identify customers through :func:`identify`; nothing here knows any one channel.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from kefu.context import Context
 from kefu.errors import InvalidInput, NotAuthenticated
-from kefu.security import tokens
 from kefu.security.principals import CustomerPrincipal
 from kefu.storage.repositories import customers as customer_repo
 from kefu.storage.tables import Customer, CustomerIdentity
 
 MAX_NAME_CHARS = 100
-WEB = "web"
-
-
-@dataclass(frozen=True, slots=True)
-class VisitorSession:
-    """A web visitor's token and who it stands for."""
-
-    token: str
-    principal: CustomerPrincipal
+MAX_EXTERNAL_ID_CHARS = 200
 
 
 def clean_name(name: str) -> str:
@@ -31,40 +23,40 @@ def clean_name(name: str) -> str:
     return name
 
 
-async def open_visitor(ctx: Context, token: str | None, name: str | None = None) -> VisitorSession:
-    """Return the visitor behind a valid token, or register a new visitor with a fresh token."""
-    secret = ctx.settings.secret_key
+async def identify(ctx: Context, channel: str, external_id: str, *, name: str | None = None) -> CustomerPrincipal:
+    """The customer ``channel`` knows as ``external_id``, registered on first contact.
+
+    ``name`` (when given) becomes the display name; a customer without one is called 访客<id>.
+    """
+    if not external_id or len(external_id) > MAX_EXTERNAL_ID_CHARS:
+        raise InvalidInput("a customer's channel id must be 1–200 characters", code="bad_external_id")
     async with ctx.uow() as uow:
-        visitor_id = tokens.read_visitor_token(secret, token) if token else None
-        customer = await customer_repo.find_by_identity(uow.session, WEB, visitor_id) if visitor_id else None
-        if customer is None or token is None:
-            visitor_id, token = tokens.new_visitor_token(secret)
+        customer = await customer_repo.find_by_identity(uow.session, channel, external_id)
+        if customer is None:
             now = ctx.clock.now()
             customer = Customer(display_name="", created_at=now)
             uow.session.add(customer)
             await uow.session.flush()
-            uow.session.add(
-                CustomerIdentity(customer_id=customer.id, channel=WEB, external_id=visitor_id, created_at=now)
+            identity = CustomerIdentity(
+                customer_id=customer.id, channel=channel, external_id=external_id, created_at=now
             )
+            uow.session.add(identity)
         if name is not None:
             customer.display_name = clean_name(name)
         if not customer.display_name:
             customer.display_name = f"访客{customer.id}"
-        principal = CustomerPrincipal(customer.id, customer.display_name, WEB)
+        principal = CustomerPrincipal(customer.id, customer.display_name, channel)
         await uow.commit()
-    return VisitorSession(token, principal)
+    return principal
 
 
-async def resolve_visitor(ctx: Context, token: str) -> CustomerPrincipal:
-    """The customer behind a visitor token; NotAuthenticated if forged or unknown."""
-    visitor_id = tokens.read_visitor_token(ctx.settings.secret_key, token)
-    if visitor_id is None:
-        raise NotAuthenticated("invalid visitor token", code="bad_visitor_token")
+async def known(ctx: Context, channel: str, external_id: str) -> CustomerPrincipal | None:
+    """The customer ``channel`` knows as ``external_id``, or None (nobody is registered)."""
     async with ctx.uow() as uow:
-        customer = await customer_repo.find_by_identity(uow.session, WEB, visitor_id)
+        customer = await customer_repo.find_by_identity(uow.session, channel, external_id)
         if customer is None:
-            raise NotAuthenticated("unknown visitor", code="bad_visitor_token")
-        return CustomerPrincipal(customer.id, customer.display_name, WEB)
+            return None
+        return CustomerPrincipal(customer.id, customer.display_name, channel)
 
 
 async def rename(ctx: Context, customer: CustomerPrincipal, name: str) -> CustomerPrincipal:
@@ -75,7 +67,7 @@ async def rename(ctx: Context, customer: CustomerPrincipal, name: str) -> Custom
     async with ctx.uow() as uow:
         row = await customer_repo.get_customer(uow.session, customer.customer_id)
         if row is None:
-            raise NotAuthenticated("unknown visitor", code="bad_visitor_token")
+            raise NotAuthenticated("unknown customer", code="bad_visitor_token")
         row.display_name = cleaned
         await uow.commit()
     return CustomerPrincipal(customer.customer_id, cleaned, customer.channel)

@@ -6,9 +6,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from kefu.context import Context
+from kefu.conversations.status import Status
 from kefu.conversations.views import ConversationView, MessageView
 from kefu.errors import InvalidInput
-from kefu.security.access import is_serving_customer, load_visible, require_agent
+from kefu.security.access import is_serving_customer, load_visible, require_agent, visible_clause
 from kefu.security.principals import AgentPrincipal, CustomerPrincipal, Principal
 from kefu.storage.repositories import conversations as conversation_repo
 from kefu.storage.repositories import messages as message_repo
@@ -78,7 +79,7 @@ async def list_for(ctx: Context, principal: Principal, view: str = "mine", limit
     """
     check_limit(limit)
     if isinstance(principal, CustomerPrincipal):
-        where = ConversationFilter(customer_id=principal.customer_id)
+        where = ConversationFilter(visible=visible_clause(principal))
     else:
         where = _agent_filter(principal, view)
     async with ctx.uow() as uow:
@@ -89,15 +90,15 @@ async def list_for(ctx: Context, principal: Principal, view: str = "mine", limit
 def _agent_filter(agent: AgentPrincipal, view: str) -> ConversationFilter:
     if view not in AGENT_VIEWS:
         raise InvalidInput(f"view must be one of {', '.join(AGENT_VIEWS)}", code="bad_view")
-    scope = None if agent.sees_everything else (agent.user_id, agent.group_ids)
+    visible = visible_clause(agent)
     if view == "waiting":
-        return ConversationFilter(statuses=("queued",), visible_to_agent=scope)
+        return ConversationFilter(statuses=(Status.QUEUED.value,), visible=visible)
     if view == "mine":
-        return ConversationFilter(statuses=("assigned",), assignee_id=agent.user_id)
+        return ConversationFilter(statuses=(Status.ASSIGNED.value,), assignee_id=agent.user_id)
     if view == "closed":
         assignee = None if agent.sees_everything else agent.user_id
-        return ConversationFilter(statuses=("closed",), assignee_id=assignee)
-    return ConversationFilter(visible_to_agent=scope)
+        return ConversationFilter(statuses=(Status.CLOSED.value,), assignee_id=assignee)
+    return ConversationFilter(visible=visible)
 
 
 async def customer_conversations(ctx: Context, principal: Principal, customer_id: int) -> list[ListedView]:

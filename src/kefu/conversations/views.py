@@ -5,11 +5,19 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from kefu.storage.tables import Attachment, Conversation, Message
+from kefu.conversations.status import ConversationScope, Status
+
+if TYPE_CHECKING:  # only for annotations: views are plain data that events carry across nodes
+    from kefu.storage.tables import Attachment, Conversation, Message
 
 IMAGE_TYPES = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp"})
+
+
+def scope_of(row: Conversation) -> ConversationScope:
+    """The access-relevant summary of a stored conversation."""
+    return ConversationScope(row.customer_id, Status(row.status), row.assignee_id, row.skill_group_id, row.channel)
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -78,7 +86,7 @@ class ConversationView:
     customer_id: int
     customer_name: str
     channel: str
-    status: str
+    status: Status
     skill_group_id: int | None
     skill_group_name: str | None
     assignee_id: int | None
@@ -91,6 +99,10 @@ class ConversationView:
     closed_at: str | None
     last_message_at: str | None
     handover_reason: str | None = None
+    queued_at: str | None = None
+    assigned_at: str | None = None
+    first_response_at: str | None = None
+    closed_reason: str | None = None
 
     @classmethod
     def of(cls, row: Conversation) -> ConversationView:
@@ -100,7 +112,7 @@ class ConversationView:
             customer_id=row.customer_id,
             customer_name=row.customer.display_name if row.customer is not None else "",
             channel=row.channel,
-            status=row.status,
+            status=Status(row.status),
             skill_group_id=row.skill_group_id,
             skill_group_name=row.skill_group.name if row.skill_group is not None else None,
             assignee_id=row.assignee_id,
@@ -113,7 +125,15 @@ class ConversationView:
             closed_at=_iso(row.closed_at),
             last_message_at=_iso(row.last_message_at),
             handover_reason=row.handover_reason,
+            queued_at=_iso(row.queued_at),
+            assigned_at=_iso(row.assigned_at),
+            first_response_at=_iso(row.first_response_at),
+            closed_reason=row.closed_reason,
         )
+
+    def scope(self) -> ConversationScope:
+        """Who may see this conversation depends on these fields only."""
+        return ConversationScope(self.customer_id, self.status, self.assignee_id, self.skill_group_id, self.channel)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""

@@ -10,16 +10,18 @@ stays race-free on SQLite and PostgreSQL.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
 from kefu.context import Context
-from kefu.conversations.views import ConversationView
+from kefu.conversations import lifecycle
+from kefu.conversations.status import WAITING_STATUSES, Change, Status
+from kefu.conversations.views import ConversationView, scope_of
 from kefu.errors import Conflict, NotFound
-from kefu.events import ConversationChanged
 from kefu.routing import hours, notices
 from kefu.routing import queue as queue_mod
-from kefu.security.access import in_agent_scope, load_visible, require_agent
+from kefu.security.access import load_visible, may_pick, require_agent
 from kefu.security.principals import Principal
 from kefu.storage.repositories import conversations as conversation_repo
 from kefu.storage.repositories import customers as customer_repo
@@ -72,7 +74,7 @@ async def _assign_one(ctx: Context, group_id: int | None) -> int | None:
         if not any(c.load < c.capacity for c in candidates):
             return None
         row = await conversation_repo.get(session, head)
-        if row is None or row.status != "queued":
+        if row is None or row.status != Status.QUEUED:
             return 0
         preferred = None
         if group is not None and group.strategy == "last_agent":
@@ -81,7 +83,7 @@ async def _assign_one(ctx: Context, group_id: int | None) -> int | None:
         strategy = group.strategy if group is not None else "least_busy"
         contended = False
         for candidate in order_candidates(strategy, candidates, preferred):
-            given = await give(uow, ctx, head, candidate, group, from_statuses=("queued",))
+            given = await give(uow, ctx, head, candidate, group, from_statuses=(Status.QUEUED,))
             if given:
                 await uow.commit()
                 return head
@@ -96,10 +98,11 @@ async def give(
     agent: AgentLoad,
     group: SkillGroup | None,
     *,
-    from_statuses: tuple[str, ...],
+    from_statuses: tuple[Status, ...],
     from_assignee: int | None = None,
     force: bool = False,
     skip_locked: bool = True,
+    change: Change = Change.ASSIGNED,
 ) -> bool | None:
     """Lock the agent, re-check presence and room, move the conversation; True if it is theirs now,
     None if another transaction holds the agent's row (with ``skip_locked``), False otherwise."""
@@ -114,21 +117,20 @@ async def give(
         presence.status != "online" or await routing_repo.open_count(session, agent.user_id) >= agent.capacity
     ):
         return False
-    values = {
-        "status": "assigned",
-        "assignee_id": agent.user_id,
-        "assigned_at": now,
-        "updated_at": now,
-        "queue_deadline_at": None,
-        "sla_due_at": now + timedelta(seconds=sla_seconds(group)),
-    }
-    if not await routing_repo.move_if(
-        session, conversation_id, statuses=from_statuses, assignee_id=from_assignee, values=values
-    ):
+    view = await lifecycle.assign(
+        uow,
+        ctx,
+        conversation_id,
+        agent.user_id,
+        from_statuses=from_statuses,
+        from_assignee=from_assignee,
+        sla_due_at=now + timedelta(seconds=sla_seconds(group)),
+        change=change,
+    )
+    if view is None:
         return False
     presence.last_assigned_at = now
     await notices.say(uow, ctx, conversation_id, notices.joined_text(agent.display_name))
-    uow.emit(ConversationChanged(await notices.view(uow, conversation_id), "assigned"))
     return True
 
 
@@ -180,7 +182,7 @@ async def enqueue(ctx: Context, conversation_id: int, *, announce: bool) -> None
     """
     async with ctx.uow() as uow:
         row = await conversation_repo.get(uow.session, conversation_id)
-        if row is None or row.status != "queued" or row.queue_deadline_at is not None:
+        if row is None or row.status != Status.QUEUED or row.queue_deadline_at is not None:
             return
         now = ctx.clock.now()
         group = await routing_repo.get_group(uow.session, row.skill_group_id)
@@ -191,8 +193,10 @@ async def enqueue(ctx: Context, conversation_id: int, *, announce: bool) -> None
             money_group=bool(group and group.is_money),
         )
         timeout = group.queue_timeout_seconds if group is not None else queue_mod.DEFAULT_QUEUE_TIMEOUT
-        values = {"priority": priority, "queue_deadline_at": now + timedelta(seconds=timeout)}
-        if not await routing_repo.move_if(uow.session, conversation_id, statuses=("queued",), values=values):
+        deadline = now + timedelta(seconds=timeout)
+        if not await routing_repo.update_waiting(
+            uow.session, conversation_id, {"priority": priority, "queue_deadline_at": deadline}
+        ):
             return
         await uow.commit()
         group_id = row.skill_group_id
@@ -200,7 +204,7 @@ async def enqueue(ctx: Context, conversation_id: int, *, announce: bool) -> None
         return
     async with ctx.uow() as uow:
         row = await conversation_repo.get(uow.session, conversation_id)
-        if row is None or row.status != "queued":
+        if row is None or row.status != Status.QUEUED:
             return
         status = await queue_mod.status_for(uow.session, row, ctx.clock.now())
         if announce:
@@ -220,11 +224,16 @@ async def pick(ctx: Context, principal: Principal, conversation_id: int) -> Conv
     agent = require_agent(principal)
     async with ctx.uow() as uow:
         row = await conversation_repo.get(uow.session, conversation_id)
-        if row is None or not in_agent_scope(agent, row):
+        if row is None:
             raise NotFound("conversation not found", code="conversation_not_found")
-        group_id, status = row.skill_group_id, row.status
-        if status not in ("bot", "queued"):
-            raise Conflict("conversation is no longer waiting", code="not_waiting")
+        scope = scope_of(row)
+        if not may_pick(agent, scope):
+            # Someone was faster with a conversation this agent could pick while it waited: say so; any
+            # other conversation stays invisible.
+            if may_pick(agent, dataclasses.replace(scope, status=Status.QUEUED)):
+                raise Conflict("conversation is no longer waiting", code="not_waiting")
+            raise NotFound("conversation not found", code="conversation_not_found")
+        group_id, status = row.skill_group_id, scope.status
         me = await _load_of(uow, agent.user_id)
         group = await routing_repo.get_group(uow.session, group_id)
         await routing_repo.ensure_presence(uow.session, agent.user_id, ctx.clock.now())
@@ -233,12 +242,12 @@ async def pick(ctx: Context, principal: Principal, conversation_id: int) -> Conv
         if not agent.sees_everything and await routing_repo.open_count(uow.session, agent.user_id) >= me.capacity:
             raise Conflict(f"you already serve {me.capacity} conversations (your capacity)", code="at_capacity")
         if not await give(
-            uow, ctx, conversation_id, me, group, from_statuses=("bot", "queued"), force=True, skip_locked=False
+            uow, ctx, conversation_id, me, group, from_statuses=WAITING_STATUSES, force=True, skip_locked=False
         ):
             raise Conflict("conversation is no longer waiting", code="not_waiting")
         view = await notices.view(uow, conversation_id)
         await uow.commit()
-    if status == "queued":
+    if status is Status.QUEUED:
         await queue_mod.publish_positions(ctx, group_id)
     return view
 
@@ -262,7 +271,7 @@ async def take_next(ctx: Context, principal: Principal) -> ConversationView | No
             heads += await routing_repo.queue(uow.session, group_id, limit=1)
     if not heads:
         return None
-    best = min(heads, key=lambda w: (-w.priority, w.queued_at, w.conversation_id))
+    best = min(heads, key=lambda w: (-w.priority, w.waiting_since, w.conversation_id))
     return await pick(ctx, agent, best.conversation_id)
 
 
@@ -270,13 +279,14 @@ async def keep_waiting(ctx: Context, principal: Principal, conversation_id: int)
     """After a queue timeout the customer keeps waiting: a new timeout period starts."""
     async with ctx.uow() as uow:
         row = await load_visible(uow.session, principal, conversation_id)
-        if row.status != "queued":
+        if row.status != Status.QUEUED:
             raise Conflict("conversation is not waiting", code="not_waiting")
         group = await routing_repo.get_group(uow.session, row.skill_group_id)
         timeout = group.queue_timeout_seconds if group is not None else queue_mod.DEFAULT_QUEUE_TIMEOUT
         now = ctx.clock.now()
-        values = {"queue_deadline_at": now + timedelta(seconds=timeout)}
-        await routing_repo.move_if(uow.session, conversation_id, statuses=("queued",), values=values)
+        await routing_repo.update_waiting(
+            uow.session, conversation_id, {"queue_deadline_at": now + timedelta(seconds=timeout)}
+        )
         await uow.commit()
         row = await load_visible(uow.session, principal, conversation_id)
         status = await queue_mod.status_for(uow.session, row, now)

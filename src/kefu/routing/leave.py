@@ -14,13 +14,13 @@ from typing import Any
 from sqlalchemy import or_, select
 
 from kefu.context import Context
+from kefu.conversations import lifecycle
+from kefu.conversations.status import WAITING_STATUSES, CloseReason
 from kefu.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from kefu.events import ConversationChanged
 from kefu.routing import notices
 from kefu.security.access import load_visible, require_agent
 from kefu.security.principals import AgentPrincipal, CustomerPrincipal, Principal
 from kefu.storage.repositories import conversations as conversation_repo
-from kefu.storage.repositories import routing as routing_repo
 from kefu.storage.repositories import users as user_repo
 from kefu.storage.tables import LeaveMessage
 from kefu.storage.uow import UnitOfWork
@@ -106,11 +106,11 @@ async def leave(
         if conversation_id is not None:
             conversation = await load_visible(uow.session, customer, conversation_id)
             group_id = conversation.skill_group_id
-            values = {"status": "closed", "closed_at": now, "updated_at": now, "queue_deadline_at": None}
-            if await routing_repo.move_if(uow.session, conversation_id, statuses=("queued", "bot"), values=values):
+            closed = await lifecycle.close(
+                uow, ctx, conversation_id, CloseReason.LEFT_MESSAGE, from_statuses=WAITING_STATUSES
+            )
+            if closed is not None:
                 await notices.say(uow, ctx, conversation_id, f"您的留言已收到，我们会通过 {contact} 尽快联系您。")
-                closed = await notices.view(uow, conversation_id)
-                uow.emit(ConversationChanged(closed, "closed"))
         row = LeaveMessage(
             customer_id=customer.customer_id,
             conversation_id=conversation_id,

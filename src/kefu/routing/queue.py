@@ -20,6 +20,8 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kefu.context import Context
+from kefu.conversations.status import ConversationScope, Status
+from kefu.conversations.views import scope_of
 from kefu.events import QueueUpdate
 from kefu.routing import hours
 from kefu.storage.repositories import routing as routing_repo
@@ -56,11 +58,18 @@ class QueueStatus:
     state: str
     text: str
     leave_message: bool
+    scope: ConversationScope
 
     def to_event(self) -> QueueUpdate:
         """The ``queue`` event for this status."""
         return QueueUpdate(
-            self.conversation_id, self.position, self.eta_seconds, self.text, self.state, self.leave_message
+            self.conversation_id,
+            self.position,
+            self.eta_seconds,
+            self.text,
+            self.scope,
+            self.state,
+            self.leave_message,
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -124,17 +133,16 @@ async def group_state(session: AsyncSession, group_id: int | None, now: datetime
 def status_of(state: GroupState, waiting: routing_repo.Waiting, position: int, now: datetime) -> QueueStatus:
     """A waiting conversation's status."""
     timeout = state.group.queue_timeout_seconds if state.group is not None else DEFAULT_QUEUE_TIMEOUT
-    timed_out = waiting.queue_deadline_at is None and (now - waiting.queued_at).total_seconds() >= timeout
+    timed_out = waiting.queue_deadline_at is None and (now - waiting.waiting_since).total_seconds() >= timeout
+    scope = ConversationScope(waiting.customer_id, Status.QUEUED, None, waiting.skill_group_id, waiting.channel)
+    queued = Status.QUEUED.value
+    cid = waiting.conversation_id
     if not state.is_open:
-        return QueueStatus(
-            waiting.conversation_id, "queued", position, None, "closed", off_hours_text(state.group, now), True
-        )
+        return QueueStatus(cid, queued, position, None, "closed", off_hours_text(state.group, now), True, scope)
     if state.slots <= 0:
-        return QueueStatus(waiting.conversation_id, "queued", position, None, "no_agents", NO_AGENTS_TEXT, True)
+        return QueueStatus(cid, queued, position, None, "no_agents", NO_AGENTS_TEXT, True, scope)
     eta = state.eta(position)
-    return QueueStatus(
-        waiting.conversation_id, "queued", position, eta, "waiting", waiting_text(position, eta), timed_out
-    )
+    return QueueStatus(cid, queued, position, eta, "waiting", waiting_text(position, eta), timed_out, scope)
 
 
 async def statuses(session: AsyncSession, group_id: int | None, now: datetime) -> list[QueueStatus]:
@@ -148,14 +156,14 @@ async def statuses(session: AsyncSession, group_id: int | None, now: datetime) -
 
 async def status_for(session: AsyncSession, conversation: Conversation, now: datetime) -> QueueStatus:
     """One conversation's queue status (position 0 when it is not waiting)."""
-    if conversation.status == "queued":
+    if conversation.status == Status.QUEUED:
         for status in await statuses(session, conversation.skill_group_id, now):
             if status.conversation_id == conversation.id:
                 return status
-    texts = {"assigned": "客服已接入", "closed": "会话已结束", "bot": "智能助手为您服务中"}
-    return QueueStatus(
-        conversation.id, conversation.status, 0, None, conversation.status, texts.get(conversation.status, ""), False
-    )
+    texts = {Status.ASSIGNED: "客服已接入", Status.CLOSED: "会话已结束", Status.BOT: "智能助手为您服务中"}
+    current = conversation.status
+    text = texts.get(Status(current), "")
+    return QueueStatus(conversation.id, current, 0, None, current, text, False, scope_of(conversation))
 
 
 async def publish_positions(ctx: Context, group_id: int | None) -> None:

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from kefu.bus.base import Listener
+from kefu.bus.base import Delivery, Listener
 from kefu.context import Context
+from kefu.conversations.status import Change, Status
 from kefu.events import ConversationChanged, Event, PresenceChanged
 from kefu.routing import assignment, leave, presence, timers
 from kefu.routing import queue as queue_mod
@@ -33,11 +34,11 @@ def listener(ctx: Context) -> Listener:
 
 async def _on_conversation(ctx: Context, event: ConversationChanged) -> None:
     conversation = event.conversation
-    if event.change == "created":
+    if event.change is Change.CREATED:
         await leave.deliver_pending(ctx, conversation.customer_id, conversation.channel)
-    if conversation.status == "queued":
-        await assignment.enqueue(ctx, conversation.id, announce=event.change == "queued")
-    elif conversation.status == "closed":
+    if conversation.status is Status.QUEUED:
+        await assignment.enqueue(ctx, conversation.id, announce=event.change is Change.QUEUED)
+    elif conversation.status is Status.CLOSED:
         if conversation.assignee_id is not None:
             await assignment.assign_for_agent(ctx, conversation.assignee_id)
         else:
@@ -58,7 +59,7 @@ async def _on_presence(ctx: Context, event: PresenceChanged) -> None:
 async def start(ctx: Context) -> Callable[[], Awaitable[None]]:
     """Subscribe the listener and start the timers; returns the async function that stops both."""
     await presence.reset_connections(ctx)  # no socket of this node survived its restart
-    unsubscribe = ctx.bus.subscribe(listener(ctx))
+    unsubscribe = ctx.bus.subscribe(listener(ctx), Delivery.ONCE)
     stop_timers = timers.start(ctx)
 
     async def stop() -> None:

@@ -49,7 +49,7 @@ async def queues(ctx: Context, principal: Principal) -> list[dict[str, Any]]:
                         "priority": item.priority,
                         "handover_reason": item.handover_reason,
                         "position": index + 1,
-                        "waiting_seconds": int((now - item.queued_at).total_seconds()),
+                        "waiting_seconds": int((now - item.waiting_since).total_seconds()),
                         "eta_seconds": status.eta_seconds,
                     }
                 )

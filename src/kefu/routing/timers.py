@@ -14,13 +14,16 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
 from kefu.context import Context
-from kefu.events import ConversationChanged, SupervisorAlert
+from kefu.conversations import lifecycle
+from kefu.conversations.status import CloseReason, Status
+from kefu.events import SupervisorAlert
 from kefu.routing import assignment, notices, presence
 from kefu.routing import queue as queue_mod
 from kefu.storage.repositories import routing as routing_repo
@@ -64,7 +67,13 @@ async def _sla(ctx: Context, report: TickReport) -> None:
             moved_to = None
             for candidate in assignment.order_candidates(strategy, others):
                 if await assignment.give(
-                    uow, ctx, conversation_id, candidate, group, from_statuses=("assigned",), from_assignee=agent_id
+                    uow,
+                    ctx,
+                    conversation_id,
+                    candidate,
+                    group,
+                    from_statuses=(Status.ASSIGNED,),
+                    from_assignee=agent_id,
                 ):
                     moved_to = candidate
                     break
@@ -87,24 +96,14 @@ async def _queue_timeouts(ctx: Context, report: TickReport) -> None:
         due = await routing_repo.due_queue_timeouts(uow.session, ctx.clock.now())
     for conversation_id in due:
         async with ctx.uow() as uow:
-            values = {"queue_deadline_at": None}
-            if not await routing_repo.move_if(uow.session, conversation_id, statuses=("queued",), values=values):
+            if not await routing_repo.update_waiting(uow.session, conversation_id, {"queue_deadline_at": None}):
                 continue
             await notices.say(uow, ctx, conversation_id, queue_mod.TIMEOUT_TEXT)
             await uow.commit()
         status = await _status(ctx, conversation_id)
         if status is not None:
-            await ctx.bus.publish(
-                queue_mod.QueueStatus(
-                    status.conversation_id,
-                    "queued",
-                    status.position,
-                    status.eta_seconds,
-                    "timeout",
-                    queue_mod.TIMEOUT_TEXT,
-                    True,
-                ).to_event()
-            )
+            timeout = dataclasses.replace(status, state="timeout", text=queue_mod.TIMEOUT_TEXT, leave_message=True)
+            await ctx.bus.publish(timeout.to_event())
         report.timeouts.append(conversation_id)
 
 
@@ -129,8 +128,10 @@ async def _idle(ctx: Context, report: TickReport) -> None:
         if now - last_agent < timedelta(seconds=idle):
             continue
         async with ctx.uow() as uow:
-            values = {"status": "closed", "closed_at": now, "updated_at": now, "sla_due_at": None}
-            if not await routing_repo.move_if(uow.session, conversation_id, statuses=("assigned",), values=values):
+            closed = await lifecycle.close(
+                uow, ctx, conversation_id, CloseReason.IDLE, from_statuses=(Status.ASSIGNED,)
+            )
+            if closed is None:
                 continue
             minutes = queue_mod.minutes(idle)
             await notices.say(
@@ -139,7 +140,6 @@ async def _idle(ctx: Context, report: TickReport) -> None:
                 conversation_id,
                 f"您已超过 {minutes} 分钟未回复，本次会话已自动结束。如需帮助，欢迎随时再联系我们。",
             )
-            uow.emit(ConversationChanged(await notices.view(uow, conversation_id), "closed"))
             await uow.commit()
         report.idle_closed.append(conversation_id)
 

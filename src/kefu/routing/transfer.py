@@ -13,12 +13,14 @@ from typing import Any
 from sqlalchemy import select
 
 from kefu.context import Context
-from kefu.conversations.views import ConversationView
+from kefu.conversations import lifecycle
+from kefu.conversations.status import OPEN_STATUSES, Change, Status
+from kefu.conversations.views import ConversationView, scope_of
 from kefu.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from kefu.events import ConversationChanged, ConversationTransferred
+from kefu.events import ConversationTransferred
 from kefu.routing import assignment, notices
 from kefu.routing import queue as queue_mod
-from kefu.security.access import load_visible, require_agent
+from kefu.security.access import load_visible, may_manage, require_agent
 from kefu.security.principals import AgentPrincipal, Principal
 from kefu.storage.repositories import routing as routing_repo
 from kefu.storage.tables import Transfer
@@ -83,12 +85,12 @@ async def transfer(
         raise InvalidInput(f"note is longer than {MAX_NOTE} characters", code="note_too_long")
     async with ctx.uow() as uow:
         row = await load_visible(uow.session, agent, conversation_id)
-        if row.status == "closed":
+        if row.status == Status.CLOSED:
             raise Conflict("conversation is closed", code="conversation_closed")
-        if not agent.sees_everything and row.assignee_id != agent.user_id:
+        if not may_manage(agent, scope_of(row)):
             raise PermissionDenied("only the assigned agent or a supervisor may transfer", code="not_assignee")
-        previous, old_group, old_status = row.assignee_id, row.skill_group_id, row.status
-        statuses = ("assigned", "queued", "bot") if agent.sees_everything else ("assigned",)
+        previous, old_group, old_status = row.assignee_id, row.skill_group_id, Status(row.status)
+        statuses = OPEN_STATUSES if agent.sees_everything else (Status.ASSIGNED,)
         move = _Move(uow, ctx, agent, conversation_id, statuses, previous)
         if to_user_id is not None:
             told = await move.to_agent(to_user_id, row.skill_group_id)
@@ -108,14 +110,14 @@ async def transfer(
         await notices.say(uow, ctx, conversation_id, told)
         view = await notices.view(uow, conversation_id)
         uow.emit(
-            ConversationTransferred(conversation_id, agent.user_id, agent.display_name, to_user_id, to_group_id, note)
+            ConversationTransferred(
+                conversation_id, agent.user_id, agent.display_name, to_user_id, to_group_id, note, view.scope()
+            )
         )
-        if to_group_id is not None:
-            uow.emit(ConversationChanged(view, "transferred"))
         await uow.commit()
     if previous is not None and previous != to_user_id:
         await assignment.assign_for_agent(ctx, previous)
-    if old_status == "queued":
+    if old_status is Status.QUEUED:
         await queue_mod.publish_positions(ctx, old_group)
     return view
 
@@ -128,7 +130,7 @@ class _Move:
     ctx: Context
     agent: AgentPrincipal
     conversation_id: int
-    statuses: tuple[str, ...]
+    statuses: tuple[Status, ...]
     previous: int | None
 
     async def to_agent(self, to_user_id: int, group_id: int | None) -> str:
@@ -153,6 +155,7 @@ class _Move:
             from_assignee=self.previous,
             force=True,
             skip_locked=False,
+            change=Change.TRANSFERRED,
         )
         if not moved:
             raise Conflict("the conversation changed meanwhile", code="not_transferable")
@@ -163,19 +166,16 @@ class _Move:
         group = await routing_repo.get_group(self.uow.session, to_group_id)
         if group is None:
             raise NotFound("skill group not found", code="group_not_found")
-        now = self.ctx.clock.now()
-        values = {
-            "status": "queued",
-            "assignee_id": None,
-            "skill_group_id": to_group_id,
-            "queued_at": now,
-            "updated_at": now,
-            "queue_deadline_at": None,
-            "sla_due_at": None,
-        }
-        if not await routing_repo.move_if(
-            self.uow.session, self.conversation_id, statuses=self.statuses, assignee_id=self.previous, values=values
-        ):
+        moved = await lifecycle.enqueue(
+            self.uow,
+            self.ctx,
+            self.conversation_id,
+            group_id=to_group_id,
+            from_statuses=self.statuses,
+            from_assignee=self.previous,
+            change=Change.TRANSFERRED,
+        )
+        if moved is None:
             raise Conflict("the conversation changed meanwhile", code="not_transferable")
         return f"已为您转接至{group.name}，正在为您安排客服，请稍候。"
 

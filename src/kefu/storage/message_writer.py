@@ -27,23 +27,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
+from kefu.conversations.status import ConversationScope, Status
 from kefu.errors import Overloaded
 
 log = logging.getLogger(__name__)
 
 Outcome = Literal["created", "duplicate", "refused"]
-
-
-@dataclass(frozen=True, slots=True)
-class Scope:
-    """Who a conversation belongs to and who serves it: what access checks and event routing need."""
-
-    conversation_id: int
-    customer_id: int
-    channel: str
-    status: str
-    assignee_id: int | None
-    skill_group_id: int | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,7 +59,7 @@ class NewMessage:
     client_msg_id: str | None
     meta: str | None
     created_at: datetime
-    check: Callable[[Scope], bool]
+    check: Callable[[ConversationScope], bool]
     attachment: NewAttachment | None = None
 
 
@@ -111,15 +100,32 @@ class Written:
 
     outcome: Outcome
     message: StoredMessage | None
-    scope: Scope | None
+    scope: ConversationScope | None
 
 
 @dataclass(slots=True)
 class ConversationRow:
     """A conversation read at the start of a batch."""
 
-    scope: Scope
+    scope: ConversationScope
     last_seq: int
+
+    @classmethod
+    def of(
+        cls, customer_id: int, channel: str, status: str, assignee_id: int | None, group_id: int | None, last_seq: int
+    ) -> ConversationRow:
+        """From the columns the engines read (in this order)."""
+        return cls(ConversationScope(customer_id, Status(status), assignee_id, group_id, channel), last_seq)
+
+
+@dataclass(slots=True)
+class Advance:
+    """How a batch moves one conversation on: its new ``last_seq``, the time of its last message and,
+    if an agent replied, the time of the first such reply (``first_response_at`` is written once)."""
+
+    seq: int
+    at: datetime
+    first_agent_at: datetime | None
 
 
 @dataclass(slots=True)
@@ -129,7 +135,7 @@ class Plan:
     seqs: list[int | None] = field(default_factory=list)  # the new message's seq, None if not inserted
     outcomes: list[Outcome] = field(default_factory=list)
     same_as: dict[int, int] = field(default_factory=dict)  # send index -> index of the batch's original
-    last_seq: dict[int, tuple[int, datetime]] = field(default_factory=dict)
+    advances: dict[int, Advance] = field(default_factory=dict)
 
 
 def plan_batch(
@@ -158,7 +164,12 @@ def plan_batch(
             outcome = "created"
             seq = next_seq[send.conversation_id] + 1
             next_seq[send.conversation_id] = seq
-            plan.last_seq[send.conversation_id] = (seq, send.created_at)
+            advance = plan.advances.get(send.conversation_id)
+            if advance is None:
+                advance = plan.advances[send.conversation_id] = Advance(seq, send.created_at, None)
+            advance.seq, advance.at = seq, send.created_at
+            if send.sender_kind == "agent" and advance.first_agent_at is None:
+                advance.first_agent_at = send.created_at
             if key is not None:
                 first_of[key] = index
         plan.outcomes.append(outcome)
@@ -265,12 +276,13 @@ class MessageWriter:
         raise NotImplementedError
 
 
-def open_writer(database_url: str, **options: int | float) -> MessageWriter:
+def open_writer(database_url: str, *, max_in_flight: int = 2000, wait_seconds: float = 2.0) -> MessageWriter:
     """The writer for this database (not started: ``await writer.start()``)."""
+    options = {"max_in_flight": max_in_flight, "wait_seconds": wait_seconds}
     if database_url.startswith("sqlite"):
         from kefu.storage.message_writer_sqlite import SQLiteMessageWriter  # noqa: PLC0415 (engine-specific)
 
-        return SQLiteMessageWriter(database_url, **options)  # type: ignore[arg-type]
+        return SQLiteMessageWriter(database_url, **options)
     from kefu.storage.message_writer_pg import PostgresMessageWriter  # noqa: PLC0415 (engine-specific)
 
-    return PostgresMessageWriter(database_url, **options)  # type: ignore[arg-type]
+    return PostgresMessageWriter(database_url, **options)

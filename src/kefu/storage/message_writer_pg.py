@@ -9,7 +9,6 @@ multi-row UPDATE, COMMIT. Rows are locked in id order, as every other writer loc
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Sequence
 from typing import Any
@@ -20,7 +19,6 @@ from kefu.storage.message_writer import (
     ConversationRow,
     MessageWriter,
     NewMessage,
-    Scope,
     StoredAttachment,
     StoredMessage,
     Written,
@@ -53,8 +51,10 @@ INSERT_MESSAGES = (
     " $6::bigint[], $7::text[], $8::text[], $9::timestamptz[]) RETURNING id, conversation_id, seq"
 )
 UPDATE_CONVERSATIONS = (
-    "UPDATE conversations AS c SET last_seq = u.seq, updated_at = u.at, last_message_at = u.at"
-    " FROM unnest($1::bigint[], $2::int[], $3::timestamptz[]) AS u(id, seq, at) WHERE c.id = u.id"
+    "UPDATE conversations AS c SET last_seq = u.seq, updated_at = u.at, last_message_at = u.at,"
+    " first_response_at = COALESCE(c.first_response_at, u.first_agent_at)"
+    " FROM unnest($1::bigint[], $2::int[], $3::timestamptz[], $4::timestamptz[]) AS u(id, seq, at, first_agent_at)"
+    " WHERE c.id = u.id"
 )
 
 
@@ -66,10 +66,10 @@ def _dsn(database_url: str) -> str:
 class PostgresMessageWriter(MessageWriter):
     """Batches queued sends into one transaction on a connection of its own."""
 
-    def __init__(self, database_url: str, **options: float) -> None:
-        super().__init__(**options)  # type: ignore[arg-type]
+    def __init__(self, database_url: str, **options: Any) -> None:
+        super().__init__(**options)
         self._dsn = _dsn(database_url)
-        self._queue: asyncio.Queue[_Item] = asyncio.Queue()
+        self._queue: asyncio.Queue[_Item | None] = asyncio.Queue()
         self._task: asyncio.Task[None] | None = None
         self._connection: Any = None
 
@@ -82,21 +82,26 @@ class PostgresMessageWriter(MessageWriter):
 
     async def _stop(self) -> None:
         if self._task is not None:
-            while not self._queue.empty():  # let what is queued be written first
-                await asyncio.sleep(0.01)
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+            self._queue.put_nowait(None)  # what is queued before it is still written
+            await self._task
             self._task = None
         if self._connection is not None:
             await self._connection.close()
             self._connection = None
 
     async def _run(self) -> None:
-        while True:
-            batch = [await self._queue.get()]
+        stop = False
+        while not stop:
+            first = await self._queue.get()
+            if first is None:
+                return
+            batch = [first]
             while len(batch) < self.max_batch and not self._queue.empty():
-                batch.append(self._queue.get_nowait())
+                item = self._queue.get_nowait()
+                if item is None:
+                    stop = True
+                    break
+                batch.append(item)
             futures = [future for _, future in batch]
             try:
                 if self._connection is None or self._connection.is_closed():
@@ -118,9 +123,7 @@ async def write_batch(connection: Any, batch: Sequence[NewMessage]) -> list[Writ
     async with connection.transaction():
         ids = sorted({send.conversation_id for send in batch})
         rows = await connection.fetch(SELECT_CONVERSATIONS, ids)
-        conversations = {
-            int(r[0]): ConversationRow(Scope(int(r[0]), int(r[1]), r[2], r[3], r[4], r[5]), int(r[6])) for r in rows
-        }
+        conversations = {int(r[0]): ConversationRow.of(int(r[1]), r[2], r[3], r[4], r[5], int(r[6])) for r in rows}
         originals = await _originals(connection, batch)
         plan = plan_batch(batch, conversations, originals)
         indexes = [i for i, seq in enumerate(plan.seqs) if seq is not None]
@@ -161,9 +164,13 @@ async def write_batch(connection: Any, batch: Sequence[NewMessage]) -> list[Writ
                 assert seq is not None
                 send = batch[i]
                 created[i] = stored_of(send, id_of[(send.conversation_id, seq)], seq, attachment_ids.get(i))
-            last = list(plan.last_seq.items())
+            advances = list(plan.advances.items())
             await connection.execute(
-                UPDATE_CONVERSATIONS, [cid for cid, _ in last], [s for _, (s, _) in last], [at for _, (_, at) in last]
+                UPDATE_CONVERSATIONS,
+                [cid for cid, _ in advances],
+                [a.seq for _, a in advances],
+                [a.at for _, a in advances],
+                [a.first_agent_at for _, a in advances],
             )
     return results_of(batch, plan, conversations, originals, created)
 

@@ -13,12 +13,12 @@ import sqlite3
 import threading
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from typing import Any
 
 from kefu.storage.message_writer import (
     ConversationRow,
     MessageWriter,
     NewMessage,
-    Scope,
     StoredAttachment,
     StoredMessage,
     Written,
@@ -46,12 +46,19 @@ INSERT_MESSAGE = (
     "INSERT INTO messages (conversation_id, seq, sender_kind, sender_user_id, text, attachment_id, client_msg_id,"
     " meta, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id"
 )
-UPDATE_CONVERSATION = "UPDATE conversations SET last_seq = ?, updated_at = ?, last_message_at = ? WHERE id = ?"
+UPDATE_CONVERSATION = (
+    "UPDATE conversations SET last_seq = ?, updated_at = ?, last_message_at = ?,"
+    " first_response_at = COALESCE(first_response_at, ?) WHERE id = ?"
+)
 
 
 def to_sqlite(value: datetime) -> str:
     """A UTC datetime in the text form SQLAlchemy's SQLite dialect stores (and sorts) it in."""
     return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
+def _or_none(value: datetime | None) -> str | None:
+    return to_sqlite(value) if value is not None else None
 
 
 def from_sqlite(value: str) -> datetime:
@@ -67,8 +74,8 @@ def _path_of(database_url: str) -> str:
 class SQLiteMessageWriter(MessageWriter):
     """Batches queued sends into one transaction on a thread of its own."""
 
-    def __init__(self, database_url: str, **options: float) -> None:
-        super().__init__(**options)  # type: ignore[arg-type]
+    def __init__(self, database_url: str, **options: Any) -> None:
+        super().__init__(**options)
         self._path = _path_of(database_url)
         self._queue: queue.SimpleQueue[_Item | None] = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
@@ -128,9 +135,7 @@ def write_batch(connection: sqlite3.Connection, batch: Sequence[NewMessage]) -> 
     try:
         ids = sorted({send.conversation_id for send in batch})
         rows = cursor.execute(SELECT_CONVERSATIONS + f"({','.join('?' * len(ids))})", ids).fetchall()
-        conversations = {
-            int(r[0]): ConversationRow(Scope(int(r[0]), int(r[1]), r[2], r[3], r[4], r[5]), int(r[6])) for r in rows
-        }
+        conversations = {int(r[0]): ConversationRow.of(int(r[1]), r[2], r[3], r[4], r[5], int(r[6])) for r in rows}
         originals = _originals(cursor, batch)
         plan = plan_batch(batch, conversations, originals)
         created: dict[int, StoredMessage] = {}
@@ -143,19 +148,44 @@ def write_batch(connection: sqlite3.Connection, batch: Sequence[NewMessage]) -> 
                 a = send.attachment
                 cursor.execute(
                     INSERT_ATTACHMENT,
-                    (send.conversation_id, a.filename, a.content_type, a.size, a.sha256, a.storage_path,
-                     to_sqlite(a.created_at)),
+                    (
+                        send.conversation_id,
+                        a.filename,
+                        a.content_type,
+                        a.size,
+                        a.sha256,
+                        a.storage_path,
+                        to_sqlite(a.created_at),
+                    ),
                 )
                 attachment_id = int(cursor.fetchone()[0])
             cursor.execute(
                 INSERT_MESSAGE,
-                (send.conversation_id, seq, send.sender_kind, send.sender_user_id, send.text, attachment_id,
-                 send.client_msg_id, send.meta, to_sqlite(send.created_at)),
+                (
+                    send.conversation_id,
+                    seq,
+                    send.sender_kind,
+                    send.sender_user_id,
+                    send.text,
+                    attachment_id,
+                    send.client_msg_id,
+                    send.meta,
+                    to_sqlite(send.created_at),
+                ),
             )
             created[index] = stored_of(send, int(cursor.fetchone()[0]), seq, attachment_id)
         cursor.executemany(
             UPDATE_CONVERSATION,
-            [(seq, to_sqlite(at), to_sqlite(at), cid) for cid, (seq, at) in plan.last_seq.items()],
+            [
+                (
+                    a.seq,
+                    to_sqlite(a.at),
+                    to_sqlite(a.at),
+                    to_sqlite(a.first_agent_at) if a.first_agent_at else None,
+                    cid,
+                )
+                for cid, a in plan.advances.items()
+            ],
         )
         cursor.execute("COMMIT")
     except BaseException:

@@ -147,9 +147,17 @@ class Conversation(Base):
     customer_read_seq: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Milestones for reports, written once (conversations.lifecycle): first queued, first assigned,
+    # first agent reply, closed (with why and by whom).
     queued_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     assigned_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    first_response_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    closed_reason: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    closed_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    # The current hands: in the queue since (queue order, timeouts), with the assignee since (SLA).
+    waiting_since: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    assignee_since: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     last_message_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     handover_reason: Mapped[str | None] = mapped_column(String(32), nullable=True)
     bot_failures: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
@@ -158,7 +166,7 @@ class Conversation(Base):
     queue_deadline_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     sla_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     customer: Mapped[Customer] = relationship(lazy="joined")
-    assignee: Mapped[User | None] = relationship(lazy="joined")
+    assignee: Mapped[User | None] = relationship(lazy="joined", foreign_keys=[assignee_id])
     skill_group: Mapped[SkillGroup | None] = relationship(lazy="joined")
 
 

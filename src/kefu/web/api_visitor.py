@@ -6,6 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter
 
+from kefu.channels import web as web_channel
 from kefu.conversations import actions, customers
 from kefu.errors import PermissionDenied
 from kefu.security.principals import CustomerPrincipal
@@ -29,7 +30,7 @@ def visitor_dict(token: str, customer: CustomerPrincipal) -> dict[str, Any]:
 @router.post("/session")
 async def open_session(body: VisitorSessionIn, ctx: CtxDep) -> dict[str, Any]:
     """Resume the visitor behind ``token`` or start a new one; returns the (possibly new) token."""
-    visitor = await customers.open_visitor(ctx, body.token, body.name)
+    visitor = await web_channel.open_visitor(ctx, body.token, body.name)
     return visitor_dict(visitor.token, visitor.principal)
 
 

@@ -7,8 +7,8 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from kefu.channels.web import resolve_visitor
 from kefu.context import Context
-from kefu.conversations.customers import resolve_visitor
 from kefu.errors import NotAuthenticated, PermissionDenied
 from kefu.security.auth import resolve_session
 from kefu.security.principals import AgentPrincipal, Principal

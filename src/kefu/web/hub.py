@@ -1,43 +1,56 @@
-"""Fan-out of bus events to WebSocket clients, with per-conversation catch-up and exactly-once order.
+"""Fan-out of bus events to this node's WebSocket clients, with per-conversation catch-up and order.
+
+Recipients are looked up, never searched for: the hub keeps an index of its sockets (by customer,
+by agent, by skill group, supervisors, and the followers of each conversation) and asks the access
+policy (:mod:`kefu.security.access`) once per candidate. A socket follows a conversation after the
+policy allowed its ``subscribe``; when the conversation changes hands the policy is asked again and a
+follower who may no longer see it stops receiving it (and is told with a ``revoked`` frame).
 
 Each connection has one writer task that handles, in order, both live events and catch-up requests.
-For a subscribed conversation it remembers the last sequence number sent: older messages are
-dropped, the next one is sent, and a gap is filled from the database. So a client that reconnects
-with its last seen number receives exactly what it missed, in order, then live messages.
+For a followed conversation it remembers the last sequence number sent: older messages are dropped,
+the next one is sent, and a gap is filled from the database. So a client that reconnects with its
+last seen number receives exactly what it missed, in order, then live messages. Each event's frame
+is encoded to JSON once, however many sockets receive it.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from fastapi import WebSocket
 
 from kefu.context import Context
-from kefu.conversations.views import ConversationView, MessageView
+from kefu.conversations.status import ConversationScope
+from kefu.conversations.views import MessageView
 from kefu.events import (
     ConversationChanged,
-    ConversationEvent,
+    ConversationRead,
     ConversationTransferred,
     Event,
-    KnowledgeChanged,
     MessageCreated,
     PresenceChanged,
     QueueUpdate,
     SupervisorAlert,
     Typing,
 )
-from kefu.security.access import in_agent_scope
-from kefu.security.principals import AgentPrincipal, CustomerPrincipal, Principal
-from kefu.storage.repositories import conversations as conversation_repo
+from kefu.security.access import audience, can_view, may_view_directly
+from kefu.security.principals import CustomerPrincipal, Principal
 from kefu.storage.repositories import messages as message_repo
 
 log = logging.getLogger(__name__)
 QUEUE_LIMIT = 2000
 CATCH_UP_PAGE = 200
+
+
+def encode(frame: dict[str, Any]) -> str:
+    """A frame as the JSON text sent on the socket."""
+    return json.dumps(frame, ensure_ascii=False, separators=(",", ":"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,21 +69,14 @@ class Frame:
 
 
 @dataclass(frozen=True, slots=True)
-class Conversational:
-    """Who may see a conversation, as needed to route events about it."""
+class Outgoing:
+    """An event on its way to sockets, encoded once."""
 
-    customer_id: int
-    status: str
-    assignee_id: int | None
-    skill_group_id: int | None
-
-    @classmethod
-    def of_view(cls, view: ConversationView) -> Conversational:
-        """From an event's conversation view."""
-        return cls(view.customer_id, view.status, view.assignee_id, view.skill_group_id)
+    event: Event
+    text: str
 
 
-Item = ConversationEvent | PresenceChanged | Subscribe | Frame | None
+Item = Outgoing | Subscribe | Frame | None
 
 
 class Connection:
@@ -80,8 +86,8 @@ class Connection:
         self.websocket = websocket
         self.principal = principal
         self.queue: asyncio.Queue[Item] = asyncio.Queue(QUEUE_LIMIT)
-        self.wanted: set[int] = set()  # subscriptions requested (events for them are queued)
-        self.last_seq: dict[int, int] = {}  # subscriptions served: last sequence number sent
+        self.wanted: set[int] = set()  # conversations followed (events for them are queued)
+        self.last_seq: dict[int, int] = {}  # followed conversations served: last sequence number sent
         self.overflowed = False
 
     def push(self, item: Item) -> None:
@@ -94,96 +100,174 @@ class Connection:
                 self.queue.get_nowait()
             self.queue.put_nowait(None)
 
-    def subscribe(self, conversation_id: int, after_seq: int) -> None:
-        """Start receiving a conversation (access must have been checked by the caller)."""
-        self.wanted.add(conversation_id)
-        self.push(Subscribe(conversation_id, after_seq))
-
-    def receives(self, event: ConversationEvent, conversation: Conversational | None) -> bool:
-        """Whether this client should get ``event``."""
-        if isinstance(event, Typing) and event.sender_kind == self.principal.kind:
-            return False
-        if isinstance(event, ConversationTransferred | SupervisorAlert):
-            return _agent_only_receives(self.principal, event, conversation)
-        if event.conversation_id in self.wanted:
-            return True
-        if isinstance(self.principal, CustomerPrincipal):
-            return (
-                conversation is not None
-                and conversation.customer_id == self.principal.customer_id
-                and (isinstance(event, ConversationChanged | QueueUpdate))
-            )
-        return conversation is not None and in_agent_scope(self.principal, conversation)
-
-
-def _agent_only_receives(
-    principal: Principal, event: ConversationTransferred | SupervisorAlert, conversation: Conversational | None
-) -> bool:
-    """Transfer notes go to agents following the conversation; alerts to supervisors. Never customers."""
-    if not isinstance(principal, AgentPrincipal):
-        return False
-    if isinstance(event, SupervisorAlert):
-        return principal.sees_everything
-    return conversation is not None and in_agent_scope(principal, conversation)
-
 
 class Hub:
-    """Every WebSocket connection of this node; subscribed to the bus."""
+    """Every WebSocket connection of this node, indexed for delivery; an ``EVERY_NODE`` bus listener."""
 
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
         self.connections: set[Connection] = set()
+        self._by_customer: dict[int, set[Connection]] = {}
+        self._by_user: dict[int, set[Connection]] = {}
+        self._by_group: dict[int, set[Connection]] = {}
+        self._agents: set[Connection] = set()
+        self._supervisors: set[Connection] = set()
+        self._followers: dict[int, set[Connection]] = {}
+
+    # ---- the index ------------------------------------------------------------------------------
+
+    def add(self, connection: Connection) -> None:
+        """Index a newly accepted socket under who it is."""
+        self.connections.add(connection)
+        principal = connection.principal
+        if isinstance(principal, CustomerPrincipal):
+            self._by_customer.setdefault(principal.customer_id, set()).add(connection)
+            return
+        self._agents.add(connection)
+        self._by_user.setdefault(principal.user_id, set()).add(connection)
+        for group_id in principal.group_ids:
+            self._by_group.setdefault(group_id, set()).add(connection)
+        if principal.sees_everything:
+            self._supervisors.add(connection)
+
+    def remove(self, connection: Connection) -> None:
+        """Forget a closed socket everywhere."""
+        self.connections.discard(connection)
+        principal = connection.principal
+        if isinstance(principal, CustomerPrincipal):
+            _discard(self._by_customer, principal.customer_id, connection)
+        else:
+            self._agents.discard(connection)
+            self._supervisors.discard(connection)
+            _discard(self._by_user, principal.user_id, connection)
+            for group_id in principal.group_ids:
+                _discard(self._by_group, group_id, connection)
+        for conversation_id in list(connection.wanted):
+            _discard(self._followers, conversation_id, connection)
+
+    def follow(self, connection: Connection, conversation_id: int, after_seq: int) -> None:
+        """Start sending a conversation to the socket (the access policy must have allowed it)."""
+        connection.wanted.add(conversation_id)
+        self._followers.setdefault(conversation_id, set()).add(connection)
+        connection.push(Subscribe(conversation_id, after_seq))
+
+    def unfollow(self, connection: Connection, conversation_id: int) -> None:
+        """Stop sending a conversation to the socket."""
+        connection.wanted.discard(conversation_id)
+        connection.last_seq.pop(conversation_id, None)
+        _discard(self._followers, conversation_id, connection)
+
+    def followers(self, conversation_id: int) -> set[Connection]:
+        """The sockets following a conversation."""
+        return set(self._followers.get(conversation_id, ()))
+
+    def allowed_agents(self, scope: ConversationScope) -> set[Connection]:
+        """Console sockets whose user the access policy lets see ``scope``, found through the index."""
+        who = audience(scope)
+        candidates = set(self._supervisors)
+        for user_id in who.user_ids:
+            candidates |= self._by_user.get(user_id, set())
+        for group_id in who.group_ids:
+            candidates |= self._by_group.get(group_id, set())
+        if who.any_group:
+            candidates |= self._agents
+        return {c for c in candidates if may_view_directly(c.principal, scope)}
+
+    # ---- delivery ---------------------------------------------------------------------------------
 
     async def on_event(self, event: Event) -> None:
-        """Bus listener: queue the event for each connection that should receive it (never blocks)."""
-        if not self.connections or isinstance(event, KnowledgeChanged):
+        """Bus listener: queue the event for each socket that should receive it (never blocks)."""
+        if not self.connections:
             return
-        if isinstance(event, PresenceChanged):
-            for connection in list(self.connections):
-                agent = connection.principal
-                if isinstance(agent, AgentPrincipal) and (agent.sees_everything or agent.user_id == event.user_id):
-                    connection.push(event)
+        recipients = await self._recipients(event)
+        if not recipients:
             return
-        conversation = await self._conversation_of(event)
-        for connection in list(self.connections):
-            if connection.receives(event, conversation):
-                connection.push(event)
+        outgoing = Outgoing(event, encode(event.to_wire()))
+        for connection in recipients:
+            connection.push(outgoing)
 
-    async def _conversation_of(self, event: ConversationEvent) -> Conversational | None:
+    async def _recipients(self, event: Event) -> Iterable[Connection]:
+        if isinstance(event, PresenceChanged):
+            return self._by_user.get(event.user_id, set()) | self._supervisors
+        if isinstance(event, SupervisorAlert):
+            return set(self._supervisors)
+        if isinstance(event, ConversationTransferred):
+            return self.allowed_agents(event.scope) | self._by_user.get(event.to_user_id or 0, set())
         if isinstance(event, ConversationChanged):
-            return Conversational.of_view(event.conversation)
-        needs_lookup = any(event.conversation_id not in c.wanted for c in self.connections)
-        if not needs_lookup:
-            return None
+            return await self._on_change(event)
+        if isinstance(event, QueueUpdate):
+            customer = self._by_customer.get(event.scope.customer_id, set())
+            return self.followers(event.conversation_id) | customer | self.allowed_agents(event.scope)
+        if isinstance(event, MessageCreated | ConversationRead | Typing):
+            found = self.followers(event.conversation_id) | self.allowed_agents(event.scope)
+            if isinstance(event, Typing):
+                return {c for c in found if c.principal.kind != event.sender_kind}
+            return found
+        return ()  # domain-only events (knowledge, closed reasons) are not for sockets
+
+    async def _on_change(self, event: ConversationChanged) -> set[Connection]:
+        """A conversation changed hands: ask the policy again for its followers and its former audience."""
+        scope = event.scope
+        allowed = self.allowed_agents(scope) | self._by_customer.get(scope.customer_id, set())
+        for connection in self.followers(event.conversation_id):
+            if (
+                connection in allowed
+                or may_view_directly(connection.principal, scope)
+                or await self._may_still_view(connection.principal, scope)
+            ):
+                allowed.add(connection)
+            else:
+                self.unfollow(connection, event.conversation_id)
+                self._revoke(connection, event.conversation_id)
+        if event.previous is not None:
+            for connection in self.allowed_agents(event.previous) - allowed:
+                self._revoke(connection, event.conversation_id)
+        return allowed
+
+    async def _may_still_view(self, principal: Principal, scope: ConversationScope) -> bool:
+        """The policy's database part (an agent serving the same customer elsewhere); rare, on changes only."""
         async with self.ctx.uow() as uow:
-            row = await conversation_repo.get(uow.session, event.conversation_id)
-            if row is None:
-                return None
-            return Conversational(row.customer_id, row.status, row.assignee_id, row.skill_group_id)
+            return await can_view(uow.session, principal, scope)
+
+    @staticmethod
+    def _revoke(connection: Connection, conversation_id: int) -> None:
+        """Tell a console that a conversation left its view (it reloads its lists); no content."""
+        connection.push(Frame({"type": "revoked", "conversation_id": conversation_id}))
+
+    # ---- the writer -----------------------------------------------------------------------------
 
     async def run_writer(self, connection: Connection) -> None:
         """Send queued items to the client until told to stop (``None``) or the socket fails."""
+        websocket = connection.websocket
         while True:
             item = await connection.queue.get()
             if item is None:
                 return
             if isinstance(item, Frame):
-                await connection.websocket.send_json(item.payload)
+                await websocket.send_text(encode(item.payload))
             elif isinstance(item, Subscribe):
-                await self._catch_up(connection, item.conversation_id, item.after_seq, announce=True)
-            elif isinstance(item, MessageCreated) and item.conversation_id in connection.last_seq:
-                await self._deliver_in_order(connection, item.message)
-            elif isinstance(item, MessageCreated) and item.conversation_id in connection.wanted:
-                continue  # Its Subscribe is still queued ahead and will include this message.
+                if item.conversation_id in connection.wanted:
+                    await self._catch_up(connection, item.conversation_id, item.after_seq, announce=True)
+            elif isinstance(item.event, MessageCreated):
+                await self._message(connection, item)
             else:
-                await connection.websocket.send_json(item.to_wire())
+                await websocket.send_text(item.text)
 
-    async def _deliver_in_order(self, connection: Connection, message: MessageView) -> None:
+    async def _message(self, connection: Connection, item: Outgoing) -> None:
+        assert isinstance(item.event, MessageCreated)
+        conversation_id = item.event.conversation_id
+        if conversation_id in connection.last_seq:
+            await self._deliver_in_order(connection, item.event.message, item.text)
+        elif conversation_id not in connection.wanted:
+            await connection.websocket.send_text(item.text)  # a list preview for a conversation not open
+        # else: its Subscribe is still queued ahead and will include this message.
+
+    async def _deliver_in_order(self, connection: Connection, message: MessageView, text: str) -> None:
         last = connection.last_seq[message.conversation_id]
         if message.seq <= last:
             return
         if message.seq == last + 1:
-            await connection.websocket.send_json(MessageCreated(message).to_wire())
+            await connection.websocket.send_text(text)
             connection.last_seq[message.conversation_id] = message.seq
             return
         await self._catch_up(connection, message.conversation_id, last, announce=False)
@@ -195,11 +279,19 @@ class Hub:
                 rows = await message_repo.list_after(uow.session, conversation_id, last, CATCH_UP_PAGE)
                 views = [MessageView.of(row) for row in rows]
             for view in views:
-                await connection.websocket.send_json(MessageCreated(view).to_wire())
+                await connection.websocket.send_text(encode({"type": "message", "message": view.to_dict()}))
                 last = view.seq
             if len(views) < CATCH_UP_PAGE:
                 break
         connection.last_seq[conversation_id] = max(last, connection.last_seq.get(conversation_id, 0))
         if announce:
             frame = {"type": "subscribed", "conversation_id": conversation_id, "last_seq": last}
-            await connection.websocket.send_json(frame)
+            await connection.websocket.send_text(encode(frame))
+
+
+def _discard(index: dict[int, set[Connection]], key: int, connection: Connection) -> None:
+    sockets = index.get(key)
+    if sockets is not None:
+        sockets.discard(connection)
+        if not sockets:
+            del index[key]

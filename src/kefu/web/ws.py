@@ -17,9 +17,9 @@ from urllib.parse import urlsplit
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from kefu.channels.web import resolve_visitor
 from kefu.context import Context
 from kefu.conversations import actions
-from kefu.conversations.customers import resolve_visitor
 from kefu.errors import KefuError, NotAuthenticated, Overloaded
 from kefu.routing import presence
 from kefu.security.access import load_visible
@@ -121,7 +121,7 @@ async def websocket_endpoint(websocket: WebSocket) -> None:
         return
     await websocket.accept()
     connection = Connection(websocket, principal)
-    hub.connections.add(connection)
+    hub.add(connection)
     agent_id = principal.user_id if isinstance(principal, AgentPrincipal) else None
     if agent_id is not None:
         with contextlib.suppress(Exception):
@@ -129,9 +129,9 @@ async def websocket_endpoint(websocket: WebSocket) -> None:
     connection.push(Frame(hello_frame(principal)))
     writer = asyncio.create_task(hub.run_writer(connection))
     try:
-        await _read_frames(ctx, connection, writer)
+        await _read_frames(ctx, hub, connection, writer)
     finally:
-        hub.connections.discard(connection)
+        hub.remove(connection)
         if agent_id is not None:
             presence.disconnected_soon(ctx, agent_id)
         writer.cancel()
@@ -141,7 +141,7 @@ async def websocket_endpoint(websocket: WebSocket) -> None:
             await websocket.close()
 
 
-async def _read_frames(ctx: Context, connection: Connection, writer: asyncio.Task[None]) -> None:
+async def _read_frames(ctx: Context, hub: Hub, connection: Connection, writer: asyncio.Task[None]) -> None:
     websocket = connection.websocket
     while not writer.done():
         receive = asyncio.create_task(websocket.receive())
@@ -158,12 +158,12 @@ async def _read_frames(ctx: Context, connection: Connection, writer: asyncio.Tas
         raw = message.get("text")
         if raw is None:
             raw = (message.get("bytes") or b"").decode("utf-8", errors="replace")
-        reply = await handle_frame(ctx, connection, raw)
+        reply = await handle_frame(ctx, hub, connection, raw)
         if reply is not None:
             connection.push(reply)
 
 
-async def handle_frame(ctx: Context, connection: Connection, raw: str) -> Frame | None:
+async def handle_frame(ctx: Context, hub: Hub, connection: Connection, raw: str) -> Frame | None:
     """Validate one client frame and act on it; returns the frame to answer with, if any."""
     if len(raw.encode()) > ctx.settings.max_ws_frame_bytes:
         return _error("frame_too_large", f"frames are limited to {ctx.settings.max_ws_frame_bytes} bytes")
@@ -182,7 +182,7 @@ async def handle_frame(ctx: Context, connection: Connection, raw: str) -> Frame 
     client_msg_id = data.get("client_msg_id") if isinstance(data.get("client_msg_id"), str) else None
     try:
         frame = model.model_validate(data)
-        return await _dispatch(ctx, connection, frame)
+        return await _dispatch(ctx, hub, connection, frame)
     except ValidationError as exc:
         return _error("bad_frame", exc.errors()[0]["msg"], client_msg_id=client_msg_id)
     except Overloaded as exc:
@@ -197,12 +197,12 @@ async def handle_frame(ctx: Context, connection: Connection, raw: str) -> Frame 
         return _error("overloaded", "server busy; send again shortly", client_msg_id=client_msg_id, retryable=True)
 
 
-async def _dispatch(ctx: Context, connection: Connection, frame: _Frame) -> Frame | None:
+async def _dispatch(ctx: Context, hub: Hub, connection: Connection, frame: _Frame) -> Frame | None:
     principal = connection.principal
     if isinstance(frame, SubscribeFrame):
         async with ctx.uow() as uow:
             await load_visible(uow.session, principal, frame.conversation_id)
-        connection.subscribe(frame.conversation_id, frame.after_seq)
+        hub.follow(connection, frame.conversation_id, frame.after_seq)
         return None
     if isinstance(frame, SendFrame):
         meta = {"pick": frame.pick_entry_id} if frame.pick_entry_id is not None else None

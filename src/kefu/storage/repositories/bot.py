@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from kefu.conversations.status import Status
 from kefu.storage.tables import BotFeedback, BotTerm, Conversation, Message, MissedQuestion
 
 
@@ -88,6 +89,6 @@ async def unanswered_bot_conversations(session: AsyncSession) -> Sequence[tuple[
     query = (
         select(Conversation.id, Message.id)
         .join(Message, (Message.conversation_id == Conversation.id) & (Message.seq == Conversation.last_seq))
-        .where(Conversation.status == "bot", Message.sender_kind == "customer")
+        .where(Conversation.status == Status.BOT.value, Message.sender_kind == "customer")
     )
     return [(int(row[0]), int(row[1])) for row in await session.execute(query)]

@@ -47,3 +47,14 @@ async def get_attachment(session: AsyncSession, attachment_id: int) -> Attachmen
 async def get_message(session: AsyncSession, message_id: int) -> Message | None:
     """The message with this id (with attachment and sender loaded)."""
     return await session.get(Message, message_id)
+
+
+async def last_from(session: AsyncSession, conversation_id: int, sender_kind: str) -> Message | None:
+    """The latest message of ``sender_kind`` in the conversation."""
+    query = (
+        select(Message)
+        .where(Message.conversation_id == conversation_id, Message.sender_kind == sender_kind)
+        .order_by(Message.seq.desc())
+        .limit(1)
+    )
+    return (await session.execute(query)).unique().scalar_one_or_none()

@@ -11,12 +11,13 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypedDict
 
-from sqlalchemy import and_, func, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from kefu.conversations.status import Status
 from kefu.storage.tables import AgentPresence, Conversation, Customer, Message, SkillGroup, User, UserSkillGroup
 
 DEFAULT_CAPACITY = 5
@@ -46,9 +47,10 @@ class Waiting:
     customer_name: str
     skill_group_id: int | None
     priority: int
-    queued_at: datetime
+    waiting_since: datetime
     handover_reason: str | None
     queue_deadline_at: datetime | None
+    channel: str
 
 
 def _group_filter(group_id: int | None) -> Any:
@@ -59,7 +61,7 @@ def _group_filter(group_id: int | None) -> Any:
 
 QUEUE_ORDER = (
     Conversation.priority.desc(),
-    func.coalesce(Conversation.queued_at, Conversation.created_at),
+    func.coalesce(Conversation.waiting_since, Conversation.queued_at, Conversation.created_at),
     Conversation.id,
 )
 
@@ -97,7 +99,7 @@ async def lock_presence(session: AsyncSession, user_id: int, *, skip_locked: boo
 async def open_count(session: AsyncSession, user_id: int) -> int:
     """Conversations assigned to the agent and not closed."""
     query = select(func.count(Conversation.id)).where(
-        Conversation.assignee_id == user_id, Conversation.status == "assigned"
+        Conversation.assignee_id == user_id, Conversation.status == Status.ASSIGNED.value
     )
     return int((await session.execute(query)).scalar_one())
 
@@ -144,7 +146,7 @@ async def agents(
         for aid, n in (
             await session.execute(
                 select(Conversation.assignee_id, func.count(Conversation.id))
-                .where(Conversation.status == "assigned", Conversation.assignee_id.in_(ids))
+                .where(Conversation.status == Status.ASSIGNED.value, Conversation.assignee_id.in_(ids))
                 .group_by(Conversation.assignee_id)
             )
         ).all()
@@ -182,12 +184,13 @@ async def queue(session: AsyncSession, group_id: int | None, *, limit: int | Non
             Customer.display_name,
             Conversation.skill_group_id,
             Conversation.priority,
-            func.coalesce(Conversation.queued_at, Conversation.created_at),
+            func.coalesce(Conversation.waiting_since, Conversation.queued_at, Conversation.created_at),
             Conversation.handover_reason,
             Conversation.queue_deadline_at,
+            Conversation.channel,
         )
         .join(Customer, Customer.id == Conversation.customer_id)
-        .where(Conversation.status == "queued", _group_filter(group_id))
+        .where(Conversation.status == Status.QUEUED.value, _group_filter(group_id))
         .order_by(*QUEUE_ORDER)
     )
     if limit is not None:
@@ -200,7 +203,7 @@ async def lock_queue_head(session: AsyncSession, group_id: int | None) -> int | 
     """The id of the first waiting conversation of the queue, locked (skipping ones others hold)."""
     query = (
         select(Conversation.id)
-        .where(Conversation.status == "queued", _group_filter(group_id))
+        .where(Conversation.status == Status.QUEUED.value, _group_filter(group_id))
         .order_by(*QUEUE_ORDER)
         .limit(1)
         .with_for_update(skip_locked=True)
@@ -210,7 +213,7 @@ async def lock_queue_head(session: AsyncSession, group_id: int | None) -> int | 
 
 async def queued_group_ids(session: AsyncSession) -> set[int | None]:
     """Every queue that has someone waiting (None: the ungrouped queue)."""
-    query = select(Conversation.skill_group_id).where(Conversation.status == "queued").distinct()
+    query = select(Conversation.skill_group_id).where(Conversation.status == Status.QUEUED.value).distinct()
     return set((await session.execute(query)).scalars().all())
 
 
@@ -219,7 +222,7 @@ async def recent_handling_seconds(session: AsyncSession, group_id: int | None, l
     query = (
         select(Conversation.assigned_at, Conversation.closed_at)
         .where(
-            Conversation.status == "closed",
+            Conversation.status == Status.CLOSED.value,
             _group_filter(group_id),
             Conversation.assigned_at.is_not(None),
             Conversation.closed_at.is_not(None),
@@ -247,19 +250,20 @@ async def last_agent_of(session: AsyncSession, customer_id: int, exclude_id: int
     return (await session.execute(query)).scalar_one_or_none()
 
 
-async def move_if(
-    session: AsyncSession,
-    conversation_id: int,
-    *,
-    statuses: Collection[str],
-    assignee_id: int | None = None,
-    values: dict[str, Any],
-) -> bool:
-    """Guarded UPDATE: only if the status (and, if given, the assignee) is still what the caller saw."""
-    conditions = [Conversation.id == conversation_id, Conversation.status.in_(list(statuses))]
-    if assignee_id is not None:
-        conditions.append(Conversation.assignee_id == assignee_id)
-    statement = update(Conversation).where(and_(*conditions)).values(**values)
+class WaitingUpdate(TypedDict, total=False):
+    """What routing sets on a conversation while it stays in the queue."""
+
+    priority: int
+    queue_deadline_at: datetime | None
+
+
+async def update_waiting(session: AsyncSession, conversation_id: int, values: WaitingUpdate) -> bool:
+    """Set queue fields only if the conversation is still queued (a guarded UPDATE); False if not."""
+    statement = (
+        update(Conversation)
+        .where(Conversation.id == conversation_id, Conversation.status == Status.QUEUED.value)
+        .values(**values)
+    )
     result = await session.execute(statement.execution_options(synchronize_session=False))
     return bool(getattr(result, "rowcount", 0))
 
@@ -267,7 +271,7 @@ async def move_if(
 async def due_queue_timeouts(session: AsyncSession, now: datetime) -> Sequence[int]:
     """Queued conversations whose wait passed their group's queue timeout (not yet offered)."""
     query = select(Conversation.id).where(
-        Conversation.status == "queued",
+        Conversation.status == Status.QUEUED.value,
         Conversation.queue_deadline_at.is_not(None),
         Conversation.queue_deadline_at <= now,
     )
@@ -281,13 +285,13 @@ async def due_sla(session: AsyncSession, now: datetime) -> Sequence[tuple[int, i
         .where(
             Message.conversation_id == Conversation.id,
             Message.sender_kind == "agent",
-            Message.created_at >= Conversation.assigned_at,
+            Message.created_at >= Conversation.assignee_since,
         )
         .correlate(Conversation)
         .exists()
     )
     query = select(Conversation.id, Conversation.assignee_id, Conversation.skill_group_id).where(
-        Conversation.status == "assigned",
+        Conversation.status == Status.ASSIGNED.value,
         Conversation.sla_due_at.is_not(None),
         Conversation.sla_due_at <= now,
         ~replied,
@@ -317,7 +321,7 @@ async def idle_candidates(session: AsyncSession) -> Sequence[tuple[int, int | No
         .scalar_subquery()
     )
     query = select(Conversation.id, Conversation.skill_group_id, last_customer, last_agent).where(
-        Conversation.status == "assigned"
+        Conversation.status == Status.ASSIGNED.value
     )
     return (await session.execute(query)).all()
 

@@ -506,6 +506,18 @@ function onFrame(frame) {
       scheduleRefresh();
       routing.schedulePresence();
       break;
+    case "revoked":
+      // The conversation left this agent's view (a colleague took it, or it was transferred away).
+      if (conv && frame.conversation_id === conv.id) {
+        state.conv = null;
+        state.thread = null;
+        $("chat-main").hidden = true;
+        $("chat-empty").hidden = false;
+        document.body.classList.remove("show-chat");
+        showError(t("err.not_waiting"));
+      }
+      scheduleRefresh();
+      break;
     case "read":
       if (conv && frame.conversation_id === conv.id && frame.reader === "customer") state.thread.setPeerRead(frame.seq);
       break;
