@@ -243,10 +243,13 @@ class MessageWriter:
 
     async def write(self, send: NewMessage) -> Written:
         """Queue a send and wait for its committed answer; Overloaded if no room came within the wait."""
-        try:
-            await asyncio.wait_for(self._room.acquire(), self._wait_seconds)
-        except TimeoutError:
-            raise Overloaded("too many messages in flight; send again shortly") from None
+        if not self._room.locked():
+            await self._room.acquire()  # room now: no timer on the hot path
+        else:
+            try:
+                await asyncio.wait_for(self._room.acquire(), self._wait_seconds)
+            except TimeoutError:
+                raise Overloaded("too many messages in flight; send again shortly") from None
         try:
             assert self._loop is not None, "MessageWriter.start() was not called"
             future: asyncio.Future[Written] = self._loop.create_future()
