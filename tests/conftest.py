@@ -90,6 +90,15 @@ def login(client: TestClient, who: tuple[str, str]) -> str:
 
 
 @pytest.fixture
+def bot_app(settings: Settings, clock: TickingClock) -> Iterator[TestClient]:
+    """The app with the bot on (the demo knowledge base loaded)."""
+    bot_settings = settings.model_copy(update={"bot_enabled": True})
+    seed(bot_settings)
+    with SettlingClient(create_app(bot_settings, clock=clock)) as runner:
+        yield runner
+
+
+@pytest.fixture
 def app(seeded_settings: Settings, clock: TickingClock) -> Iterator[TestClient]:
     """The app running, for several clients (personas) to share."""
     with SettlingClient(create_app(seeded_settings, clock=clock)) as runner:

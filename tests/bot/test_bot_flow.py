@@ -3,24 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
 from fastapi.testclient import TestClient
 
-from kefu.app import create_app, settle
-from kefu.config import Settings
+from kefu.app import settle
 from tests.conftest import _persona, login, new_visitor
-from tests.support import ADMIN, AGENT1, SettlingClient, TickingClock, seed
-
-
-@pytest.fixture
-def bot_app(settings: Settings, clock: TickingClock) -> Iterator[TestClient]:
-    bot_settings = settings.model_copy(update={"bot_enabled": True})
-    seed(bot_settings)
-    with SettlingClient(create_app(bot_settings, clock=clock)) as runner:
-        yield runner
+from tests.support import ADMIN, AGENT1
 
 
 def _drain(app: TestClient) -> None:

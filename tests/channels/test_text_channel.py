@@ -7,20 +7,15 @@ understood as a click.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
 from fastapi.testclient import TestClient
 
-from kefu.app import create_app, settle
+from kefu.app import settle
 from kefu.channels.base import Outbound
 from kefu.channels.inbound import receive_text
 from kefu.channels.parts import as_plain_text, picked
-from kefu.config import Settings
 from kefu.context import Context
 from kefu.conversations import customers
 from kefu.conversations.status import Status
-from tests.support import SettlingClient, TickingClock, seed
 
 
 class PlainTextChannel:
@@ -34,14 +29,6 @@ class PlainTextChannel:
 
     async def send(self, ctx: Context, message: Outbound) -> None:
         self.sent.append((message.customer_id, as_plain_text(message.parts, reply_prompt="回复数字选择：")))
-
-
-@pytest.fixture
-def bot_app(settings: Settings, clock: TickingClock) -> Iterator[TestClient]:
-    bot_settings = settings.model_copy(update={"bot_enabled": True})
-    seed(bot_settings)
-    with SettlingClient(create_app(bot_settings, clock=clock)) as runner:
-        yield runner
 
 
 def test_a_plain_text_channel_gets_numbered_choices_and_a_number_picks_one(bot_app: TestClient) -> None:

@@ -40,31 +40,26 @@ class World:
     group: int
 
 
-async def _user(ctx: Context, name: str, role: str = "agent") -> int:
+async def _add(ctx: Context, row: User | SkillGroup | Customer) -> int:
     async with ctx.uow() as uow:
-        row = User(username=name, display_name=name, password_hash="x", role=role, created_at=ctx.clock.now())
         uow.session.add(row)
         await uow.session.flush()
         await uow.commit()
         return row.id
+
+
+async def _user(ctx: Context, name: str, role: str = "agent") -> int:
+    return await _add(
+        ctx, User(username=name, display_name=name, password_hash="x", role=role, created_at=ctx.clock.now())
+    )
 
 
 async def _group(ctx: Context, name: str) -> int:
-    async with ctx.uow() as uow:
-        row = SkillGroup(name=name, created_at=ctx.clock.now())
-        uow.session.add(row)
-        await uow.session.flush()
-        await uow.commit()
-        return row.id
+    return await _add(ctx, SkillGroup(name=name, created_at=ctx.clock.now()))
 
 
 async def _customer(ctx: Context, name: str) -> int:
-    async with ctx.uow() as uow:
-        row = Customer(display_name=name, created_at=ctx.clock.now())
-        uow.session.add(row)
-        await uow.session.flush()
-        await uow.commit()
-        return row.id
+    return await _add(ctx, Customer(display_name=name, created_at=ctx.clock.now()))
 
 
 async def _conversation_in(

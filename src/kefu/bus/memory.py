@@ -1,9 +1,9 @@
-"""In-process event bus: one dispatcher task hands each event to the listeners in subscription order.
+"""In-process event bus: each listener has a mailbox worked through by a task of its own.
 
 Publishing never waits for listeners (a customer's send is acknowledged once it is committed, not once
-the bot and routing have reacted); events are handled one at a time in publication order, so a
-listener sees a conversation's events in the order they happened. One listener failing does not stop
-the others.
+the bot and routing have reacted). Each listener receives every event in publication order, at its
+own pace: a slow listener (routing assigning a burst of hand-overs) never delays another (the hub's
+fan-out of messages). One listener failing does not stop the others.
 """
 
 from __future__ import annotations
@@ -19,66 +19,83 @@ from kefu.events import Event
 log = logging.getLogger(__name__)
 
 
+class _Mailbox:
+    """One listener's queue of events and the task that hands them over, started on first use."""
+
+    def __init__(self, listener: Listener, delivery: Delivery) -> None:
+        self.listener = listener
+        self.delivery = delivery
+        self.queue: asyncio.Queue[Event] = asyncio.Queue()
+        self.pending = 0
+        self.worker: asyncio.Task[None] | None = None
+
+    def put(self, event: Event) -> None:
+        if self.worker is None or self.worker.done():
+            self.worker = asyncio.create_task(self._work(), name=f"kefu-bus:{self.listener!r:.60}")
+        self.pending += 1
+        self.queue.put_nowait(event)
+
+    async def _work(self) -> None:
+        while True:
+            event = await self.queue.get()
+            try:
+                await self.listener(event)
+            except Exception:
+                log.exception("event listener %r failed on %s", self.listener, type(event).__name__)
+            finally:
+                self.pending -= 1
+                self.queue.task_done()
+
+    async def stop(self) -> None:
+        if self.worker is not None:
+            self.worker.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self.worker
+            self.worker = None
+
+
 class InProcessBus:
     """The embedded bus for a single node: ``ONCE`` and ``EVERY_NODE`` listeners both run here."""
 
     def __init__(self) -> None:
-        self._listeners: list[tuple[Listener, Delivery]] = []
-        self._queue: asyncio.Queue[Event] | None = None
-        self._worker: asyncio.Task[None] | None = None
-        self._pending = 0  # published and not yet handled by every listener
+        self._mailboxes: list[_Mailbox] = []
 
     def subscribe(self, listener: Listener, delivery: Delivery) -> Callable[[], None]:
-        """Add a listener; the returned callable removes it."""
-        entry = (listener, delivery)
-        self._listeners.append(entry)
+        """Add a listener; the returned callable removes it (events already queued for it are dropped)."""
+        mailbox = _Mailbox(listener, delivery)
+        self._mailboxes.append(mailbox)
 
         def unsubscribe() -> None:
-            if entry in self._listeners:
-                self._listeners.remove(entry)
+            if mailbox in self._mailboxes:
+                self._mailboxes.remove(mailbox)
+                if mailbox.worker is not None:
+                    mailbox.worker.cancel()
 
         return unsubscribe
 
     def listeners(self, delivery: Delivery | None = None) -> list[Listener]:
         """The listeners subscribed (with ``delivery``, only those that run that way)."""
-        return [listener for listener, mode in self._listeners if delivery is None or mode is delivery]
+        return [m.listener for m in self._mailboxes if delivery is None or m.delivery is delivery]
 
     async def publish(self, event: Event) -> None:
-        """Queue the event for the dispatcher (started on first use, on the running loop)."""
-        if self._queue is None or self._worker is None or self._worker.done():
-            self._queue = asyncio.Queue()
-            self._worker = asyncio.create_task(self._dispatch(self._queue), name="kefu-bus")
-        self._pending += 1
-        self._queue.put_nowait(event)
-
-    async def _dispatch(self, queue: asyncio.Queue[Event]) -> None:
-        while True:
-            event = await queue.get()
-            try:
-                for listener, _ in list(self._listeners):
-                    try:
-                        await listener(event)
-                    except Exception:
-                        log.exception("event listener %r failed on %s", listener, type(event).__name__)
-            finally:
-                self._pending -= 1
-                queue.task_done()
+        """Queue the event for every listener."""
+        for mailbox in list(self._mailboxes):
+            mailbox.put(event)
 
     @property
     def idle(self) -> bool:
-        """True when every published event has been handled."""
-        return self._pending == 0
+        """True when every published event has been handled by every listener."""
+        return all(m.pending == 0 for m in self._mailboxes)
 
     async def drain(self) -> None:
-        """Wait until the queue is empty and the event in hand was handled (repeats for cascades)."""
-        if self._queue is not None and self._worker is not None and not self._worker.done():
-            await self._queue.join()
+        """Wait until every listener handled every event, including events their work published."""
+        while not self.idle:
+            for mailbox in list(self._mailboxes):
+                if mailbox.pending and mailbox.worker is not None and not mailbox.worker.done():
+                    await mailbox.queue.join()
 
     async def close(self) -> None:
-        """Handle what is queued, then stop the dispatcher."""
+        """Handle what is queued, then stop every listener's task."""
         await self.drain()
-        if self._worker is not None:
-            self._worker.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._worker
-            self._worker = None
+        for mailbox in self._mailboxes:
+            await mailbox.stop()

@@ -28,7 +28,7 @@ from kefu.conversations.status import (
 from kefu.conversations.views import ConversationView, scope_of
 from kefu.events import ConversationChanged, ConversationClosed
 from kefu.storage.repositories import conversations as conversation_repo
-from kefu.storage.repositories.conversations import ConversationUpdate
+from kefu.storage.repositories.conversations import ConversationUpdate, WriteOnce
 from kefu.storage.tables import Conversation
 from kefu.storage.uow import UnitOfWork
 
@@ -48,9 +48,12 @@ async def _move(
     from_statuses: Collection[Status],
     values: ConversationUpdate,
     *,
+    change: Change,
     from_assignee: int | None = None,
-) -> ConversationScope | None:
-    """Apply a guarded move; the scope before it, or None if it did not apply."""
+    milestone: WriteOnce | None = None,
+) -> tuple[ConversationScope, ConversationView] | None:
+    """Apply a guarded move, record its milestone once and announce it; the scope before and the view
+    after, or None if the conversation was not (or no longer) where the move starts from."""
     sources = _check_sources(target, from_statuses)
     before = await conversation_repo.get(uow.session, conversation_id)
     if before is None or Status(before.status) not in sources:
@@ -62,7 +65,15 @@ async def _move(
     moved = await conversation_repo.guarded_update(
         uow.session, conversation_id, [s.value for s in sources], values, assignee_id=from_assignee
     )
-    return previous if moved else None
+    if not moved:
+        return None
+    if milestone is not None:
+        await conversation_repo.set_once(uow.session, conversation_id, milestone, values["updated_at"])
+    after = await conversation_repo.get(uow.session, conversation_id)
+    assert after is not None
+    view = ConversationView.of(after)
+    uow.emit(ConversationChanged(view, change, previous=previous))
+    return previous, view
 
 
 def created(uow: UnitOfWork, row: Conversation) -> ConversationView:
@@ -113,13 +124,17 @@ async def enqueue(
     }
     if handover_reason is not None:
         values["handover_reason"] = handover_reason
-    previous = await _move(uow, conversation_id, Status.QUEUED, from_statuses, values, from_assignee=from_assignee)
-    if previous is None:
-        return None
-    await conversation_repo.set_once(uow.session, conversation_id, "queued_at", now)
-    view = await _reloaded(uow, conversation_id)
-    uow.emit(ConversationChanged(view, change, previous=previous))
-    return view
+    moved = await _move(
+        uow,
+        conversation_id,
+        Status.QUEUED,
+        from_statuses,
+        values,
+        change=change,
+        from_assignee=from_assignee,
+        milestone="queued_at",
+    )
+    return moved[1] if moved is not None else None
 
 
 async def assign(
@@ -142,13 +157,17 @@ async def assign(
         "queue_deadline_at": None,
         "sla_due_at": sla_due_at,
     }
-    previous = await _move(uow, conversation_id, Status.ASSIGNED, from_statuses, values, from_assignee=from_assignee)
-    if previous is None:
-        return None
-    await conversation_repo.set_once(uow.session, conversation_id, "assigned_at", now)
-    view = await _reloaded(uow, conversation_id)
-    uow.emit(ConversationChanged(view, change, previous=previous))
-    return view
+    moved = await _move(
+        uow,
+        conversation_id,
+        Status.ASSIGNED,
+        from_statuses,
+        values,
+        change=change,
+        from_assignee=from_assignee,
+        milestone="assigned_at",
+    )
+    return moved[1] if moved is not None else None
 
 
 async def close(
@@ -172,16 +191,11 @@ async def close(
         "queue_deadline_at": None,
         "sla_due_at": None,
     }
-    previous = await _move(uow, conversation_id, Status.CLOSED, from_statuses, values, from_assignee=from_assignee)
-    if previous is None:
+    moved = await _move(
+        uow, conversation_id, Status.CLOSED, from_statuses, values, change=Change.CLOSED, from_assignee=from_assignee
+    )
+    if moved is None:
         return None
-    view = await _reloaded(uow, conversation_id)
-    uow.emit(ConversationChanged(view, Change.CLOSED, previous=previous))
+    previous, view = moved
     uow.emit(ConversationClosed(view.scope(), conversation_id, reason, by_user_id, previous.status))
     return view
-
-
-async def _reloaded(uow: UnitOfWork, conversation_id: int) -> ConversationView:
-    row = await conversation_repo.get(uow.session, conversation_id)
-    assert row is not None
-    return ConversationView.of(row)
