@@ -20,4 +20,7 @@ def is_transient(exc: BaseException) -> bool:
         exc = exc.orig if isinstance(exc.orig, BaseException) else exc
     if isinstance(exc, sqlite3.OperationalError):
         return "locked" in str(exc) or "busy" in str(exc)
-    return str(getattr(exc, "sqlstate", "") or getattr(exc, "pgcode", "")) in TRANSIENT_SQLSTATES
+    state = str(getattr(exc, "sqlstate", "") or getattr(exc, "pgcode", ""))
+    # Class 08 is a lost connection: the outcome is unknown, and a resend with the same client_msg_id
+    # is safe either way.
+    return state in TRANSIENT_SQLSTATES or state.startswith("08")
