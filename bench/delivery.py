@@ -168,7 +168,7 @@ async def set_up(settings: Settings, n_customers: int, n_agents: int) -> Populat
         pop.conversation_ids = [0] * n_customers
         pop.agent_of_customer = [i % n_agents for i in range(n_customers)]
         done = [0]
-        sem = asyncio.Semaphore(8)
+        sem = asyncio.Semaphore(1 if settings.is_sqlite else 8)  # SQLite writes one at a time anyway
 
         async def one(i: int) -> None:
             async with sem:
