@@ -215,7 +215,7 @@ class KefuServer:
         cmd = [sys.executable, "-c", code, "serve", "--port", str(self.port), "--data-dir", str(settings.data_dir)]
         self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, env=env)
         self.pid = self.proc.pid
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 300  # start-up (imports, migrations) is slow on a loaded machine
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"kefu exited early (rc={self.proc.returncode})")
@@ -225,7 +225,7 @@ class KefuServer:
             except OSError:
                 time.sleep(0.1)
         self.stop()
-        raise RuntimeError("kefu did not start within 60 s")
+        raise RuntimeError("kefu did not start within 300 s")
 
     def stop(self) -> None:
         if self.proc.poll() is None:
