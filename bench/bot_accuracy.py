@@ -1,11 +1,13 @@
-"""Bot retrieval accuracy on an exported FAQ benchmark (``kb.jsonl`` + ``queries-valid.jsonl``).
+"""The live bot's accuracy on an exported FAQ benchmark (``kb.jsonl`` + ``queries-valid.jsonl``).
 
     python bench/bot_accuracy.py --data /work/iqa [--limit N] [--calibrate] [--embeddings CACHE.npz]
 
-Prints figures as it goes and ends with one JSON line. ``--calibrate`` also fits the
-confidence curve (logistic regression of "top hit is right" on the fused top score and the
-margin to the runner-up) and prints threshold trade-offs, which is how the defaults in
-``RankerSettings`` and ``Thresholds`` were chosen. The data is research-only: never commit it.
+Every query is put to the policy ``BotService`` answers customers with (``kefu.bot.live``; thresholds
+and triggers from ``KEFU_BOT_*`` as for ``kefu serve``), as the first message of a new conversation.
+Prints figures as it goes and ends with one JSON line. ``--calibrate`` also fits the ranker's
+confidence curve (logistic regression of "top hit is right" on the fused top score and the margin to
+the runner-up) and prints threshold trade-offs, which is how the defaults in ``RankerSettings`` were
+chosen. The data is research-only: never commit it.
 """
 
 from __future__ import annotations
@@ -18,14 +20,14 @@ from pathlib import Path
 
 import numpy as np
 
-from kefu.bot.decision import Thresholds, decide
 from kefu.bot.embeddings import load_embedder
-from kefu.bot.evaluation import evaluate_retriever, load_kb, load_queries
-from kefu.bot.retrieval import RankerSettings, Retriever
-from kefu.bot.tokenizer import Tokenizer
+from kefu.bot.evaluation import Evaluation, load_kb, load_queries
+from kefu.bot.retrieval import Retriever
+from kefu.config import Settings
 
 
 def _calibrate(retriever: Retriever, queries: list, expected: list[set[str]]) -> None:  # type: ignore[type-arg]
+    """``expected`` holds the bot's entry ids (as the retriever's doc ids), not the file's."""
     feats, labels, confs = [], [], []
     for item, gold in zip(queries, expected, strict=True):
         scores = retriever.fused(item.query)
@@ -63,17 +65,18 @@ def main() -> None:
     args = parser.parse_args()
 
     started = time.perf_counter()
-    docs = load_kb(args.data / "kb.jsonl")
+    kb = load_kb(args.data / "kb.jsonl")
     queries = load_queries(args.data / f"queries-{args.split}.jsonl")[: args.limit]
-    print(f"loaded {len(docs)} entries, {len(queries)} queries in {time.perf_counter() - started:.1f}s")
-    settings = RankerSettings()
+    print(f"loaded {len(kb.entries)} entries, {len(queries)} queries in {time.perf_counter() - started:.1f}s")
     embedder = None
     if args.embeddings:
         embedder = load_embedder(cache_file=args.embeddings)
         if embedder is None:
             parser.error("--embeddings needs the extra: pip install -e '.[embeddings]'")
-    retriever = Retriever.build(docs, Tokenizer(), settings, embedder)
-    print(f"index built in {retriever.build_seconds:.1f}s", flush=True)
+    evaluation = Evaluation(kb, Settings(), embedder=embedder)
+    retriever = evaluation.policy.index.retriever
+    assert retriever is not None, "no active entries"
+    print(f"live policy built in {evaluation.build_seconds:.1f}s", flush=True)
     tuning = ", ".join(f"{scale:g}: {mrr:.3f}" for scale, mrr in retriever.tuning.items())
     print(f"question fields scale {retriever.question_scale:g} (held-out questions' MRR@10 by scale: {tuning})")
 
@@ -81,16 +84,18 @@ def main() -> None:
         if done % 250 == 0 or done == total:
             print(f"  {done}/{total} queries", flush=True)
 
-    report = evaluate_retriever(retriever, queries, thresholds=Thresholds(), progress=progress)
+    report = evaluation.run(queries, progress=progress)
     print(
         f"P@1 {report.p_at_1:.4f}  MRR@10 {report.mrr_at_10:.4f}  Recall@5 {report.recall_at_5:.4f}\n"
         f"answer {report.answer_share:.3f} (precision {report.answer_precision:.3f})  "
-        f"clarify {report.clarify_share:.3f}  decline {report.decline_share:.3f}\n"
-        f"latency p50 {report.latency_p50_ms:.2f} ms  p99 {report.latency_p99_ms:.2f} ms"
+        f"clarify {report.clarify_share:.3f}  decline {report.decline_share:.3f}  "
+        f"hand-over {report.handover_share:.3f}  small talk {report.smalltalk_share:.3f}  "
+        f"(handed over for any reason {report.handed_over_share:.3f})\n"
+        f"latency per turn p50 {report.latency_p50_ms:.2f} ms  p99 {report.latency_p99_ms:.2f} ms"
     )
     if args.calibrate:
-        _calibrate(retriever, queries, [set(q.expected) for q in queries])
-    _ = decide  # the decision step is exercised inside evaluate_retriever
+        bot_ids = {file_id: str(entry_id) for entry_id, file_id in kb.file_ids.items()}
+        _calibrate(retriever, queries, [{bot_ids[e] for e in q.expected if e in bot_ids} for q in queries])
     result = {
         "bench": "bot_accuracy",
         "split": args.split,

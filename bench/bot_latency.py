@@ -1,9 +1,12 @@
-"""Bot retrieval speed: index build time and single-query latency on one core.
+"""The live bot's speed: building its policy (the index) and one turn per message, on one core.
 
     python bench/bot_latency.py [--data DIR] [--entries 27413] [--queries 1000]
 
-Uses the exported benchmark in DIR when present, otherwise a synthetic knowledge base of the
-same size. Prints figures as it goes and ends with one JSON line.
+The policy is built as ``BotService`` builds it (``kefu.bot.live.build_policy``) and each query is
+answered as the first message of a new conversation, so a turn includes what the customer waits for
+besides the search (intent, anger, the question-match boost). Uses the exported benchmark in DIR
+when present, otherwise a synthetic knowledge base of the same size. Prints figures as it goes and
+ends with one JSON line.
 """
 
 from __future__ import annotations
@@ -17,13 +20,16 @@ import argparse  # noqa: E402
 import json  # noqa: E402
 import random  # noqa: E402
 import time  # noqa: E402
+from datetime import UTC, datetime  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import numpy as np  # noqa: E402
 
-from kefu.bot.evaluation import load_kb, load_queries  # noqa: E402
-from kefu.bot.retrieval import KBDoc, RankerSettings, Retriever  # noqa: E402
-from kefu.bot.tokenizer import Tokenizer  # noqa: E402
+from kefu.bot.entries import EntryView  # noqa: E402
+from kefu.bot.evaluation import eval_entry, load_kb, load_queries  # noqa: E402
+from kefu.bot.live import build_policy  # noqa: E402
+from kefu.bot.policy import State  # noqa: E402
+from kefu.config import Settings  # noqa: E402
 
 _WORDS = [
     "保险",
@@ -141,14 +147,14 @@ def _sentence(rng: random.Random, n: int) -> str:
     return "".join(rng.choice(_WORDS) + (rng.choice(_GLUE) if rng.random() < 0.4 else "") for _ in range(n))
 
 
-def synthetic_kb(n: int, seed: int = 7) -> tuple[list[KBDoc], list[str]]:
+def synthetic_kb(n: int, seed: int = 7) -> tuple[list[EntryView], list[str]]:
     """``n`` random entries (questions, similar questions, ~150-character answers) and queries."""
     rng = random.Random(seed)
     docs = []
     for i in range(n):
         questions = [_sentence(rng, rng.randint(3, 7)) + "?" for _ in range(rng.choice([0, 1, 1, 2]))]
         answer = "。".join(_sentence(rng, rng.randint(6, 14)) for _ in range(4))
-        docs.append(KBDoc(str(i), questions[0] if questions else "", questions[1:], answer))
+        docs.append(eval_entry(i + 1, questions, answer))
     queries = [_sentence(rng, rng.randint(3, 8)) for _ in range(2000)]
     return docs, queries
 
@@ -163,7 +169,7 @@ def main() -> None:
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
 
     if args.data is not None and (args.data / "kb.jsonl").exists():
-        docs = load_kb(args.data / "kb.jsonl")[: args.entries]
+        docs = load_kb(args.data / "kb.jsonl").entries[: args.entries]
         queries = [q.query for q in load_queries(args.data / "queries-valid.jsonl")]
         source = str(args.data)
     else:
@@ -171,18 +177,17 @@ def main() -> None:
         source = "synthetic"
     queries = queries[: args.queries]
     print(f"{len(docs)} entries ({source}), {len(queries)} queries, one core", flush=True)
-    settings = RankerSettings()
-    cpu_started = time.process_time()
-    retriever = Retriever.build(docs, Tokenizer(), settings)
-    build_cpu = time.process_time() - cpu_started
-    print(f"build {retriever.build_seconds:.2f}s wall, {build_cpu:.2f}s CPU", flush=True)
+    started, cpu_started = time.perf_counter(), time.process_time()
+    policy = build_policy(Settings(), docs, datetime.now(UTC))
+    build_seconds, build_cpu = time.perf_counter() - started, time.process_time() - cpu_started
+    print(f"build {build_seconds:.2f}s wall, {build_cpu:.2f}s CPU", flush=True)
     for query in queries[:20]:  # warm caches
-        retriever.search(query)
+        policy.respond(query, State())
     latencies = []
     cpu_latencies = []  # CPU time is what one core costs, even when other jobs share the machine
     for number, query in enumerate(queries, start=1):
         started, cpu_start = time.perf_counter(), time.process_time()
-        retriever.search(query, k=10)
+        policy.respond(query, State())
         latencies.append((time.perf_counter() - started) * 1000.0)
         cpu_latencies.append((time.process_time() - cpu_start) * 1000.0)
         if number % 250 == 0:
@@ -192,7 +197,7 @@ def main() -> None:
         "source": source,
         "entries": len(docs),
         "queries": len(queries),
-        "build_seconds": round(retriever.build_seconds, 3),
+        "build_seconds": round(build_seconds, 3),
         "build_cpu_seconds": round(build_cpu, 3),
         "latency_p50_ms": round(float(np.percentile(latencies, 50)), 3),
         "latency_p99_ms": round(float(np.percentile(latencies, 99)), 3),

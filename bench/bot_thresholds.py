@@ -1,9 +1,12 @@
 """Choose the bot's answer/clarify thresholds on a company-style FAQ (the demo knowledge base).
 
 Leave-one-out: each similar question of each entry is asked with that question removed from the
-index; out-of-domain questions (which no entry answers) measure false answers. Prints, per
-threshold pair, how often the bot answers correctly, answers wrongly, clarifies with the right entry
-among the options, and answers out-of-domain questions; ends with one JSON line.
+index; out-of-domain questions (which no entry answers) measure false answers. Every question is put
+to the live policy (``kefu.bot.live.build_policy``, as ``BotService`` builds it, with the threshold
+pair under test) as the first message of a new conversation. Prints, per threshold pair, how often the
+bot answers correctly, answers wrongly, clarifies with the right entry among the options, declines,
+hands over before searching (a request for a person, anger), and answers out-of-domain questions;
+ends with one JSON line.
 """
 
 from __future__ import annotations
@@ -17,7 +20,10 @@ from pathlib import Path
 
 from kefu.bot import kb_files
 from kefu.bot.entries import EntryView
-from kefu.bot.index import BotIndex
+from kefu.bot.evaluation import Decision, decision_of
+from kefu.bot.live import build_policy
+from kefu.bot.policy import Policy, State
+from kefu.config import Settings
 
 DEMO_KB = Path(__file__).resolve().parents[1] / "src" / "kefu" / "demo_data" / "kb.jsonl"
 OUT_OF_DOMAIN = [
@@ -73,52 +79,67 @@ def _entries() -> list[EntryView]:
     ]
 
 
+def _decisions(policy: Policy, question: str, pairs: list[tuple[float, float]]) -> list[tuple[Decision, list[int]]]:
+    """The live policy's decision on ``question`` under each threshold pair, with the entries it gave:
+    the answered entry, or the suggestions."""
+    results = []
+    for answer, clarify in pairs:
+        settings = replace(policy.settings, answer_threshold=answer, clarify_threshold=clarify)
+        turn = Policy(policy.index, settings, policy.is_negative).respond(question, State())
+        meta = turn.replies[0].meta
+        decision = decision_of(turn)
+        shown = [meta["entry_id"]] if decision == "answer" else [s["entry_id"] for s in meta.get("suggestions", [])]
+        results.append((decision, shown))
+    return results
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--answer", type=float, nargs="*", default=[0.5, 0.6, 0.65, 0.7, 0.75, 0.8])
     parser.add_argument("--clarify", type=float, nargs="*", default=[0.2, 0.25, 0.3, 0.35, 0.4])
     args = parser.parse_args()
+    pairs = [(a, c) for a in args.answer for c in args.clarify if c < a]
+    settings = Settings()  # hand-over triggers as the live bot has them
     entries = _entries()
     now = datetime.now(UTC)
-    trials: list[tuple[int, list[tuple[int, float]]]] = []
+    trials: list[tuple[int, list[tuple[Decision, list[int]]]]] = []
     started = time.perf_counter()
     for entry in entries:
         for held in entry.similar:
             rest = [e if e.id != entry.id else replace(e, similar=[q for q in e.similar if q != held]) for e in entries]
-            index = BotIndex.build(rest, now)
-            trials.append((entry.id, [(m.entry.id, m.confidence) for m in index.search(held, 3)]))
-    full = BotIndex.build(entries, now)
-    ood = [[(m.entry.id, m.confidence) for m in full.search(q, 3)] for q in OUT_OF_DOMAIN]
+            trials.append((entry.id, _decisions(build_policy(settings, rest, now), held, pairs)))
+    full = build_policy(settings, entries, now)
+    ood = [_decisions(full, q, pairs) for q in OUT_OF_DOMAIN]
     print(f"{len(trials)} held-out questions, {len(ood)} out-of-domain, {time.perf_counter() - started:.1f}s")
     results = []
-    for a in args.answer:
-        for c in args.clarify:
-            if c >= a:
-                continue
-            right = wrong = clarified = declined = 0
-            for gold, hits in trials:
-                if hits and hits[0][1] >= a:
-                    right += hits[0][0] == gold
-                    wrong += hits[0][0] != gold
-                elif hits and hits[0][1] >= c:
-                    clarified += gold in [h[0] for h in hits if h[1] >= c]
-                else:
-                    declined += 1
-            ood_answered = sum(1 for hits in ood if hits and hits[0][1] >= a)
-            ood_declined = sum(1 for hits in ood if not hits or hits[0][1] < c)
-            n = len(trials)
-            row = {
-                "answer": a,
-                "clarify": c,
-                "answered_right": round(right / n, 3),
-                "answered_wrong": round(wrong / n, 3),
-                "clarified_with_gold": round(clarified / n, 3),
-                "declined": round(declined / n, 3),
-                "ood_answered": round(ood_answered / len(ood), 3),
-                "ood_declined": round(ood_declined / len(ood), 3),
-            }
-            results.append(row)
-            print(row)
+    for number, (a, c) in enumerate(pairs):
+        counts = dict.fromkeys(("right", "wrong", "clarified", "declined", "handed_over"), 0)
+        for gold, decisions in trials:
+            decision, shown = decisions[number]
+            if decision == "answer":
+                counts["right" if shown == [gold] else "wrong"] += 1
+            elif decision == "clarify":
+                counts["clarified"] += gold in shown
+            elif decision == "decline":
+                counts["declined"] += 1
+            elif decision == "handover":
+                counts["handed_over"] += 1
+        ood_answered = sum(1 for decisions in ood if decisions[number][0] == "answer")
+        ood_declined = sum(1 for decisions in ood if decisions[number][0] in ("decline", "handover"))
+        n = len(trials)
+        row = {
+            "answer": a,
+            "clarify": c,
+            "answered_right": round(counts["right"] / n, 3),
+            "answered_wrong": round(counts["wrong"] / n, 3),
+            "clarified_with_gold": round(counts["clarified"] / n, 3),
+            "declined": round(counts["declined"] / n, 3),
+            "handed_over": round(counts["handed_over"] / n, 3),
+            "ood_answered": round(ood_answered / len(ood), 3),
+            "ood_declined": round(ood_declined / len(ood), 3),
+        }
+        results.append(row)
+        print(row)
     # The choice: the customer gets the right answer or the right entry among the suggestions as often
     # as possible, while wrong direct answers stay at or under 5%, out-of-domain questions are answered at
     # most 5% of the time and at least 70% of them are declined (offered a person).

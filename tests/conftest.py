@@ -1,5 +1,6 @@
 """Shared fixtures: an isolated database per test (SQLite, or PostgreSQL when
-``KEFU_TEST_DATABASE_URL`` is set), settings, a context, API clients and personas."""
+``KEFU_TEST_DATABASE_URL`` is set) cloned from a template migrated once per session (see
+``tests.db_templates``), settings, a context, API clients and personas."""
 
 from __future__ import annotations
 
@@ -9,37 +10,42 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import text
-from sqlalchemy.ext.asyncio import create_async_engine
 
 from kefu.app import create_app
 from kefu.bootstrap import open_context
-from kefu.config import Settings, normalise_database_url
+from kefu.config import Settings
 from kefu.context import Context
 from kefu.demo import seed_demo
-from tests.support import ADMIN, AGENT1, AGENT2, LiveServer, SettlingClient, TickingClock, run_async, seed
+from tests.db_templates import Templates, make_templates, seed_ticks
+from tests.support import (
+    ADMIN,
+    AGENT1,
+    AGENT2,
+    LiveServer,
+    SettlingClient,
+    TickingClock,
+    seed,
+    seed_from_template,
+    use_templates,
+)
 
 PG_URL = os.environ.get("KEFU_TEST_DATABASE_URL", "")
 
 
-def _reset_postgres(url: str) -> None:
-    async def run() -> None:
-        engine = create_async_engine(normalise_database_url(url))
-        async with engine.begin() as conn:
-            await conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
-            await conn.execute(text("CREATE SCHEMA public"))
-        await engine.dispose()
-
-    run_async(run)
+@pytest.fixture(scope="session")
+def templates(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Templates]:
+    """Databases migrated (and seeded) once for the session, cloned for each test."""
+    made = make_templates(tmp_path_factory.mktemp("db-templates"), PG_URL)
+    use_templates(made)
+    yield made
+    use_templates(None)
+    made.close()
 
 
 @pytest.fixture
-def database_url(tmp_path: Path) -> str:
-    """A fresh, empty database for this test."""
-    if PG_URL:
-        _reset_postgres(PG_URL)
-        return normalise_database_url(PG_URL)
-    return f"sqlite+aiosqlite:///{tmp_path / 'kefu.db'}"
+def database_url(tmp_path: Path, templates: Templates) -> str:
+    """A database of this test's own, migrated to head and empty."""
+    return templates.fresh(tmp_path)
 
 
 @pytest.fixture
@@ -62,6 +68,8 @@ def clock() -> TickingClock:
 @pytest.fixture
 async def ctx(settings: Settings, clock: TickingClock) -> AsyncIterator[Context]:
     """A context on a migrated database with the demo organisation loaded."""
+    if seed_from_template(settings, "ticking"):
+        clock.advance(milliseconds=seed_ticks())  # as if this test's clock had seeded the database
     async with open_context(settings, clock) as context:
         await seed_demo(context)
         yield context

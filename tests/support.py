@@ -9,7 +9,7 @@ import time
 from collections.abc import Callable, Coroutine, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 import uvicorn
 from fastapi.testclient import TestClient
@@ -71,8 +71,33 @@ def run_async(factory: Callable[[], Coroutine[Any, Any, object]]) -> None:
         raise errors[0]
 
 
+class SeedTemplates(Protocol):
+    """What ``seed`` needs of ``tests.db_templates.Templates`` (which imports this module)."""
+
+    def seed(self, url: str, clock_kind: str) -> bool: ...
+
+
+_TEMPLATES: list[SeedTemplates] = []
+
+
+def use_templates(templates: SeedTemplates | None) -> None:
+    """Let ``seed`` clone seeded templates (set for the session by the ``templates`` fixture)."""
+    _TEMPLATES.clear()
+    if templates is not None:
+        _TEMPLATES.append(templates)
+
+
+def seed_from_template(settings: Settings, clock_kind: str) -> bool:
+    """Swap the test's still untouched database for a copy of the seeded template; False if it is
+    not untouched (or there are no templates), and the caller seeds it the slow way."""
+    settings.ensure_data_dir()
+    return bool(_TEMPLATES) and _TEMPLATES[0].seed(settings.database_url, clock_kind)
+
+
 def seed(settings: Settings) -> None:
     """Load the demo organisation into the database ``settings`` points at."""
+    if seed_from_template(settings, "system"):
+        return
 
     async def run() -> None:
         async with open_context(settings) as ctx:

@@ -59,6 +59,7 @@ SAMPLES: dict[type, events.Event] = {
     events.ConversationTransferred: events.ConversationTransferred(5, 3, "小王", 4, None, "请跟进", SCOPE),
     events.SupervisorAlert: events.SupervisorAlert(5, "sla_breach", "超时", 3),
     events.KnowledgeChanged: events.KnowledgeChanged((1, 2, 3)),
+    events.BotSettingsChanged: events.BotSettingsChanged(0.7, 0.3, 3, True, False, True, True),
     events.PresenceChanged: events.PresenceChanged(3, "online", 5),
 }
 

@@ -18,7 +18,7 @@ from kefu.channels.registry import Channels, outbound_listener
 from kefu.clock import Clock
 from kefu.config import Settings
 from kefu.routing import runtime as routing_runtime
-from kefu.web import api_auth, api_bot, api_conversations, api_routing, api_visitor, pages, ws
+from kefu.web import api_auth, api_bot, api_bot_settings, api_conversations, api_routing, api_visitor, pages, ws
 from kefu.web.errors import install_error_handlers
 from kefu.web.hub import Hub
 
@@ -83,6 +83,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     app.include_router(api_visitor.router)
     app.include_router(api_conversations.router)
     app.include_router(api_bot.router)
+    app.include_router(api_bot_settings.router)
     app.include_router(api_routing.router)
     app.include_router(ws.router)
     app.include_router(pages.router)

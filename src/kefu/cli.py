@@ -187,17 +187,20 @@ def eval_command(
     limit: Annotated[int | None, typer.Option(help="Only the first N queries")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the figures as one JSON object")] = False,
     embeddings: Annotated[
-        bool, typer.Option(help="Fuse dense embeddings (needs the embeddings extra; used when installed)")
-    ] = True,
+        bool | None,
+        typer.Option(help="Fuse dense embeddings when installed [default: KEFU_BOT_EMBEDDINGS, as the live bot]"),
+    ] = None,
 ) -> None:
-    """Rank every query against the knowledge base: P@1, MRR@10, Recall@5, decisions and latency."""
+    """Put every query to the live bot (thresholds and triggers from KEFU_BOT_*): P@1, MRR@10, Recall@5,
+    decisions and latency."""
     from kefu.bot import evaluation  # noqa: PLC0415  (numpy-heavy; only this command needs it)
     from kefu.bot.embeddings import load_embedder  # noqa: PLC0415
 
-    embedder = load_embedder() if embeddings else None
+    settings = _settings()
+    embedder = load_embedder() if (settings.bot_embeddings if embeddings is None else embeddings) else None
     typer.echo(f"dense embeddings: {'on' if embedder else 'off'}", err=True)
 
-    with typer.progressbar(length=1, label="ranking", file=sys.stderr) as bar:
+    with typer.progressbar(length=1, label="asking", file=sys.stderr) as bar:
         state = {"done": 0}
 
         def progress(done: int, total: int) -> None:
@@ -206,7 +209,9 @@ def eval_command(
             state["done"] = done
 
         try:
-            report = evaluation.evaluate(kb, queries, limit=limit, progress=progress, embedder=embedder)
+            report = evaluation.evaluate(
+                kb, queries, settings=settings, limit=limit, progress=progress, embedder=embedder
+            )
         except (OSError, ValueError, KefuError) as exc:
             typer.echo(f"error: {exc}", err=True)
             raise typer.Exit(2) from None
@@ -218,6 +223,8 @@ def eval_command(
     typer.echo(f"P@1 {report.p_at_1:.3f}   MRR@10 {report.mrr_at_10:.3f}   Recall@5 {report.recall_at_5:.3f}")
     typer.echo(
         f"answer {report.answer_share:.1%} (precision {report.answer_precision:.1%})   "
-        f"clarify {report.clarify_share:.1%}   decline {report.decline_share:.1%}"
+        f"clarify {report.clarify_share:.1%}   decline {report.decline_share:.1%}   "
+        f"hand-over {report.handover_share:.1%}   small talk {report.smalltalk_share:.1%}"
     )
-    typer.echo(f"latency per query: p50 {report.latency_p50_ms:.2f} ms   p99 {report.latency_p99_ms:.2f} ms")
+    typer.echo(f"handed over to a person (any reason): {report.handed_over_share:.1%}")
+    typer.echo(f"latency per turn: p50 {report.latency_p50_ms:.2f} ms   p99 {report.latency_p99_ms:.2f} ms")

@@ -129,6 +129,20 @@ class KnowledgeChanged(_Wire):
 
 
 @dataclass(frozen=True, slots=True)
+class BotSettingsChanged(_Wire):
+    """An admin changed the bot's thresholds or hand-over triggers; the fields are the settings now in force."""
+
+    type: ClassVar[str] = "bot_settings"
+    answer_threshold: float
+    clarify_threshold: float
+    max_failures: int
+    handover_on_request: bool
+    handover_on_negative: bool
+    handover_on_vip: bool
+    handover_on_sensitive: bool
+
+
+@dataclass(frozen=True, slots=True)
 class QueueUpdate(_Wire):
     """A waiting customer's place in the queue (``position`` 1 = next) and estimated wait.
 
@@ -191,7 +205,7 @@ ConversationEvent: TypeAlias = (
     | ConversationTransferred
     | SupervisorAlert
 )
-Event: TypeAlias = ConversationEvent | KnowledgeChanged | PresenceChanged
+Event: TypeAlias = ConversationEvent | KnowledgeChanged | BotSettingsChanged | PresenceChanged
 
 EVENT_TYPES: tuple[type[Any], ...] = typing.get_args(Event)
 _BY_NAME: dict[str, type[Any]] = {cls.__name__: cls for cls in EVENT_TYPES}

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 from typing import Any
 
 from fastapi.testclient import TestClient
 
 from kefu.app import settle
+from kefu.bot import knowledge
+from kefu.bot.evaluation import Evaluation, load_kb
 from tests.conftest import _persona, login, new_visitor
 from tests.support import ADMIN, AGENT1
 
@@ -178,3 +181,38 @@ def test_a_burst_of_rebuild_requests_shares_builds(bot_app: TestClient) -> None:
     customer, conv = _start(bot_app)
     (reply,) = _ask(bot_app, customer, conv, "跨服战在哪报名")
     assert reply["meta"]["entry_id"] == created.json()["entry"]["id"]  # a shared build still saw the change
+
+
+EVERY_KIND_OF_TURN = [
+    ("密码想不起来了怎么办", "answer"),
+    ("我的账号被人盗了", "answer"),  # and hands over: a sensitive entry
+    ("游戏好卡", "clarify"),
+    ("量子力学的薛定谔方程怎么解", "decline"),
+    ("转人工", "handover"),
+    ("垃圾客服", "handover"),
+    ("你好", "smalltalk"),
+    ("怎么开发票", "answer"),
+    ("会员多少钱", "answer"),
+]
+
+
+def test_the_evaluation_decides_as_the_live_bot_does(bot_app: TestClient, tmp_path: Path) -> None:
+    """``kefu eval`` on an export of the knowledge base gives, for each question, the turn a customer gets."""
+    bot = bot_app.app.state.bot  # type: ignore[attr-defined]
+    exported = tmp_path / "kb.jsonl"
+    bot_app.portal.call(knowledge.export_file, bot.ctx, exported)
+    evaluation = Evaluation(load_kb(exported), bot.ctx.settings)
+    for text, kind in EVERY_KIND_OF_TURN:
+        customer, conv = _start(bot_app)
+        replies = _ask(bot_app, customer, conv, text)
+        conversation = customer.get(f"/api/v1/conversations/{conv}").json()["conversation"]
+        outcome = evaluation.ask(text)
+        assert outcome.decision == replies[0]["meta"]["kind"] == kind, text
+        assert outcome.handover == conversation["handover_reason"], text
+        if kind == "answer":
+            assert outcome.answered == str(replies[0]["meta"]["entry_id"]), text
+            alternatives = [str(a["entry_id"]) for a in replies[0]["meta"]["alternatives"]]
+            assert alternatives == [e for e in outcome.ranked if e != outcome.answered][:3], text
+        if kind == "clarify":
+            suggestions = [str(s["entry_id"]) for s in replies[0]["meta"]["suggestions"]]
+            assert suggestions == outcome.ranked[:3], text

@@ -9,7 +9,7 @@ import pytest
 
 from kefu.bot.entries import EntryView
 from kefu.bot.index import BotIndex
-from kefu.bot.policy import BotSettings, Policy, State
+from kefu.bot.policy import BotSettings, Policy, State, Turn
 
 NOW = datetime(2026, 3, 2, tzinfo=UTC)
 
@@ -165,3 +165,14 @@ def test_unhelpful_answer_offers_next_best_then_a_person() -> None:
     assert turn.missed is not None
     assert turn.missed.reason == "unhelpful"
     assert policy.unhelpful(answer.meta, State(failures=1)).handover == "bot_failed"
+
+
+def test_a_turn_carries_the_ranking_it_was_decided_on_for_the_evaluation() -> None:
+    clarify = _policy().respond("东西呢", State())
+    assert [(m.entry.id, m.confidence) for m in clarify.ranked] == [(3, 0.4), (4, 0.35), (1, 0.1)]
+    assert [s["entry_id"] for s in clarify.replies[0].meta["suggestions"]] == [3, 4, 1]
+    assert [m.entry.id for m in _policy().respond("量子力学", State()).ranked] == [4]
+    assert _policy().respond("转人工", State()).ranked == ()  # decided before any search
+    # The ranking is the evaluation's to read: it is not part of what the customer sees.
+    assert clarify == Turn(clarify.replies)
+    assert "ranked" not in repr(clarify)

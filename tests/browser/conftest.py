@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from kefu.config import Settings
 from tests.support import LiveServer, seed
@@ -27,6 +28,11 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 DESKTOP = {"width": 1366, "height": 800}
+# Upper bounds of the condition waits (actions wait for their element; ``expect`` for its condition),
+# not delays: a passing test never waits them out. Generous, because the tests must pass on a loaded
+# 2-core machine, where a server-side step (a knowledge-base re-index, say) can take several seconds.
+ACTION_TIMEOUT_MS = 30_000
+EXPECT_TIMEOUT_MS = 20_000
 PHONE = {"width": 375, "height": 667}
 
 
@@ -71,6 +77,7 @@ class _SharedChromium:
 
 
 _SHARED = _SharedChromium()
+expect.set_options(timeout=EXPECT_TIMEOUT_MS)
 
 
 def _is_browser_test(item: pytest.Item | None) -> bool:
@@ -141,7 +148,7 @@ def new_context(browser: object) -> Iterator[Callable[..., object]]:
 
     def make(viewport: dict[str, int] | None = None, **kwargs: object) -> object:
         context = browser.new_context(viewport=viewport or DESKTOP, locale="zh-CN", **kwargs)
-        context.set_default_timeout(10_000)
+        context.set_default_timeout(ACTION_TIMEOUT_MS)
 
         def on_page(page: object) -> None:
             page.on("dialog", lambda dialog: (problems.append(f"dialog: {dialog.message}"), dialog.dismiss()))

@@ -41,6 +41,20 @@ def login(page: Page, url: str, who: tuple[str, str] = AGENT1) -> None:
     expect(page.locator("body.is-ready")).to_be_attached()
 
 
+def reload_console(page: Page) -> None:
+    """Reload the console and wait until its script is wired up: until then the page's buttons and
+    tabs are in the DOM (server-rendered) but clicking them does nothing."""
+    page.reload()
+    expect(page.locator("body.is-ready")).to_be_attached()
+
+
+def show_view(page: Page, view: str) -> None:
+    """Switch the console's list to ``view`` (waiting | mine | closed | all)."""
+    tab = page.locator(f".tab[data-view={view}]")
+    tab.click()
+    expect(tab).to_have_attribute("aria-selected", "true")
+
+
 def agent_says(page: Page, text: str) -> None:
     box = page.locator("#reply-input")
     box.fill(text)
@@ -49,7 +63,7 @@ def agent_says(page: Page, text: str) -> None:
 
 def open_waiting(page: Page, name_part: str = "") -> None:
     """Open the first waiting conversation (or the one whose name has ``name_part``) and take it."""
-    page.click(".tab[data-view=waiting]")
+    show_view(page, "waiting")
     row = page.locator(".conv", has_text=name_part) if name_part else page.locator(".conv")
     row.first.click()
     page.click("#take-btn")
@@ -181,8 +195,10 @@ def test_messages_survive_going_offline(server, new_context):
     widget = customer.frame_locator("iframe.kefu-panel__frame")
     expect(widget.locator(".msg--agent .msg__text")).to_have_text(["第一条回复", "第二条回复"])
     expect(widget.locator(".msg--mine .msg__text")).to_have_text(["在吗？", "我刚才掉线了"])
-    agent.reload()
-    agent.click(".tab[data-view=mine]")
+    # After the reload, wait for the console's script before using it: a click on the 我的会话 tab
+    # before it is wired is lost, the list stays on 等待中 (empty) and the conversation never shows.
+    reload_console(agent)
+    show_view(agent, "mine")
     agent.locator("#conv-list .conv").first.click()
     expect(agent.locator(".msg--customer .msg__text")).to_have_text(["在吗？", "我刚才掉线了"])
 
@@ -277,8 +293,7 @@ def test_console_language_switch(server, new_context):
     expect(page.locator(".tab[data-view=mine]")).to_contain_text("Mine")
     expect(page.locator("#logout")).to_have_text("Sign out")
     expect(page.locator("html")).to_have_attribute("lang", "en")
-    page.reload()
-    expect(page.locator("body.is-ready")).to_be_attached()
+    reload_console(page)
     expect(page.locator(".tab[data-view=closed]")).to_contain_text("Closed")
 
     page.click(".lang-btn[data-lang=zh-CN]")
@@ -287,6 +302,7 @@ def test_console_language_switch(server, new_context):
     expect(page.locator("#login-submit")).to_have_text("Sign in")
 
     page.goto(f"{server.url}/console")
+    expect(page.locator("body.is-ready")).to_be_attached()  # the sign-out button is wired by then
     page.click("#logout")
     expect(page).to_have_url(f"{server.url}/console/login")
 

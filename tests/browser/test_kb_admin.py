@@ -60,7 +60,7 @@ def test_admin_edits_the_knowledge_base(bot_server, new_context):  # noqa: F811
     admin.fill("#f-keywords", "积分, 礼品")
     admin.click("#save-entry")
     expect(admin.locator("#drawer")).to_be_hidden()
-    expect(admin.locator("#toast")).to_contain_text("已保存")
+    expect(admin.locator("#toasts")).to_contain_text("已保存")
     expect(admin.locator("#count-entries")).to_have_text(str(int(total) + 1))
     search(admin, "积分")
     row = rows.filter(has_text=QUESTION)
@@ -87,7 +87,7 @@ def test_admin_edits_the_knowledge_base(bot_server, new_context):  # noqa: F811
     toggle = row.locator("input.switch")
     expect(toggle).to_be_checked()
     toggle.click()
-    expect(admin.locator("#toast")).to_have_text("已停用")
+    expect(admin.locator("#toasts")).to_contain_text("已停用")
     expect(row).to_have_class("entry is-disabled")
     row.click()
     expect(admin.locator("#f-similar")).to_have_value("\n".join(SIMILAR))
@@ -116,7 +116,7 @@ def test_admin_edits_the_knowledge_base(bot_server, new_context):  # noqa: F811
     admin.click("#delete-entry")
     expect(admin.locator("#confirm")).to_be_visible()
     admin.click("#confirm-yes")
-    expect(admin.locator("#toast")).to_have_text("已删除")
+    expect(admin.locator("#toasts")).to_contain_text("已删除")
     expect(admin.locator("#count-entries")).to_have_text(total)
 
     # The 没帮助 above is an unanswered question now; the admin turns it into a new entry.
@@ -127,7 +127,7 @@ def test_admin_edits_the_knowledge_base(bot_server, new_context):  # noqa: F811
     expect(admin.locator("#f-question")).to_have_value("积分能换什么东西呀")
     admin.fill("#f-answer", "积分可在“我的—积分商城”兑换礼品。")
     admin.click("#save-entry")
-    expect(admin.locator("#toast")).to_contain_text("已保存")
+    expect(admin.locator("#toasts")).to_contain_text("已保存")
     expect(missed).to_have_count(0)
     expect(admin.locator("#count-entries")).to_have_text(str(int(total) + 1))
 

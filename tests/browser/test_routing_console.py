@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.test_chat_flow import customer_says, login, open_widget
+from tests.browser.test_chat_flow import customer_says, login, open_widget, reload_console, show_view
 from tests.support import ADMIN, AGENT1, AGENT2
 
 pytestmark = pytest.mark.browser
@@ -37,7 +37,7 @@ def test_agent_goes_online_and_sees_their_load(server, new_context):
     expect(agent.locator("#presence-banner")).to_contain_text("您当前离开")
 
     # The state survives a reload (it is the server's).
-    agent.reload()
+    reload_console(agent)
     expect(agent.locator(".presence-btn.is-active")).to_have_text("离开")
     expect(agent.locator("#load-value")).to_have_text("1/5")
 
@@ -58,7 +58,7 @@ def test_transfer_with_a_note(server, new_context):
     li.click("#go-online")
     expect(li.locator(".presence-btn.is-active")).to_have_text("在线")
 
-    wang.click(".tab[data-view=mine]")
+    show_view(wang, "mine")
     wang.locator("#conv-list .conv").first.click()
     expect(wang.locator("#transfer-btn")).to_be_visible()
     wang.click("#transfer-btn")
@@ -77,7 +77,7 @@ def test_transfer_with_a_note(server, new_context):
     # 小李 is told, and reads the note in the conversation.
     expect(li.locator("#toasts")).to_contain_text("小王 将会话")
     expect(li.locator("#load-value")).to_have_text("1/4")
-    li.click(".tab[data-view=mine]")
+    show_view(li, "mine")
     li.locator("#conv-list .conv").first.click()
     expect(li.locator("#transfer-note")).to_contain_text("小王 转接给您")
     expect(li.locator("#transfer-note")).to_contain_text("客户要退款，身份已核实")

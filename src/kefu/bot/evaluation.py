@@ -1,21 +1,33 @@
-"""Offline evaluation of the retriever on a JSONL knowledge base and query set."""
+"""Offline evaluation of the live bot on a JSONL knowledge base and query set.
+
+Each query is put to the policy customers meet (``live.build_policy``: the index build, thresholds,
+question-match boost and hand-over triggers of ``BotService``) as the first message of a fresh
+conversation, and the ranking and the decision are read from the ``Turn`` it returns. A separate
+decision rule for the figures would measure a bot nobody talks to.
+"""
 
 from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any, Literal, get_args
 
 import numpy as np
 
-from kefu.bot.decision import Thresholds, decide
 from kefu.bot.embeddings import Embedder
-from kefu.bot.retrieval import KBDoc, RankerSettings, Retriever
-from kefu.bot.tokenizer import Tokenizer
+from kefu.bot.entries import EntryView
+from kefu.bot.live import build_policy
+from kefu.bot.policy import Policy, State, Turn
+from kefu.config import Settings
 
 ProgressCallback = Callable[[int, int], None]
+Decision = Literal["answer", "clarify", "decline", "handover", "smalltalk"]
+DECISIONS: tuple[Decision, ...] = get_args(Decision)
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,9 +38,36 @@ class EvalQuery:
     expected: list[str]
 
 
+@dataclass(frozen=True, slots=True)
+class EvalKB:
+    """Entries as the bot indexes them and each one's id in the file.
+
+    The bot's entries have integer ids; a benchmark's may be any string, so entries are numbered
+    1..n in file order and figures are reported in the file's ids.
+    """
+
+    entries: list[EntryView]
+    file_ids: dict[int, str]
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What the live bot did with one query, in the file's ids."""
+
+    decision: Decision
+    answered: str | None  # the entry whose answer the customer got
+    ranked: list[str]  # the ranking the decision was taken on, best first
+    handover: str | None  # the hand-over reason (an answer on a sensitive entry hands over too)
+    seconds: float
+
+
 @dataclass(slots=True)
 class EvalReport:
-    """Ranking quality, decision shares and speed of one evaluation run."""
+    """Ranking quality, decision shares and speed of one evaluation run.
+
+    The decision shares add up to 1 and name the first thing the customer sees; an answer on an entry
+    marked 转人工 counts as an answer (the customer gets it) and also in ``handed_over_share``.
+    """
 
     queries: int = 0
     entries: int = 0
@@ -38,8 +77,11 @@ class EvalReport:
     answer_share: float = 0.0
     clarify_share: float = 0.0
     decline_share: float = 0.0
+    handover_share: float = 0.0
+    smalltalk_share: float = 0.0
+    handed_over_share: float = 0.0  # any turn that queues the conversation for a person
     answer_precision: float = 0.0  # share of direct answers whose entry is right
-    latency_p50_ms: float = 0.0
+    latency_p50_ms: float = 0.0  # one whole turn of the policy, not only the search
     latency_p99_ms: float = 0.0
     build_seconds: float = 0.0
     extra: dict[str, float] = field(default_factory=dict)
@@ -49,7 +91,7 @@ class EvalReport:
         return asdict(self)
 
 
-def read_jsonl(path: Path) -> Iterator[dict[str, object]]:
+def read_jsonl(path: Path) -> Iterator[dict[str, Any]]:
     """Yield the JSON objects of a JSONL file, skipping blank lines."""
     with path.open(encoding="utf-8") as handle:
         for line in handle:
@@ -59,91 +101,164 @@ def read_jsonl(path: Path) -> Iterator[dict[str, object]]:
                     yield row
 
 
-def load_kb(path: Path) -> list[KBDoc]:
-    """``{"id", "answer", "questions": [...]}`` lines → entries (first question is the standard one)."""
-    docs = []
-    for row in read_jsonl(path):
-        questions = [str(q) for q in row.get("questions") or [] if str(q).strip()]  # type: ignore[attr-defined]
-        keywords = [str(k) for k in row.get("keywords") or []]  # type: ignore[attr-defined]
-        docs.append(
-            KBDoc(
-                id=str(row["id"]),
-                question=questions[0] if questions else "",
-                similar=questions[1:],
-                answer=str(row.get("answer", "")),
-                keywords=keywords,
+def eval_entry(
+    entry_id: int,
+    questions: Sequence[str],
+    answer: str,
+    *,
+    keywords: Sequence[str] = (),
+    handover: bool = False,
+    enabled: bool = True,
+    valid_from: datetime | None = None,
+    valid_until: datetime | None = None,
+) -> EntryView:
+    """An entry as the bot would hold it (the first question is the standard one)."""
+    texts = [q for q in questions if q.strip()]
+    return EntryView(
+        id=entry_id,
+        question=texts[0] if texts else "",
+        similar=texts[1:],
+        answer=answer,
+        category="",
+        skill_group_id=None,
+        group=None,
+        keywords=list(keywords),
+        quick_replies=[],
+        handover=handover,
+        enabled=enabled,
+        valid_from=valid_from,
+        valid_until=valid_until,
+        updated_at=_EPOCH,
+    )
+
+
+def _moment(value: object) -> datetime | None:
+    if not isinstance(value, str) or not value.strip():
+        return None
+    moment = datetime.fromisoformat(value.strip())
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
+
+
+def load_kb(path: Path) -> EvalKB:
+    """``{"id", "answer", "questions": [...]}`` lines → entries.
+
+    ``kefu kb export`` writes this format with more fields; ``keywords``, ``handover`` (an answer on it
+    hands over), ``enabled`` and ``valid_from``/``valid_until`` (entries the bot would not use are not
+    indexed) count as they do for the live bot.
+    """
+    entries, file_ids = [], {}
+    for number, row in enumerate(read_jsonl(path), start=1):
+        file_ids[number] = str(row.get("id", number))
+        entries.append(
+            eval_entry(
+                number,
+                [str(q) for q in row.get("questions") or []],
+                str(row.get("answer", "")),
+                keywords=[str(k) for k in row.get("keywords") or []],
+                handover=row.get("handover") is True,
+                enabled=row.get("enabled") is not False,
+                valid_from=_moment(row.get("valid_from")),
+                valid_until=_moment(row.get("valid_until")),
             )
         )
-    return docs
+    return EvalKB(entries, file_ids)
 
 
 def load_queries(path: Path) -> list[EvalQuery]:
     """``{"query", "expected": [ids]}`` lines (any ``pool`` field is ignored)."""
-    return [
-        EvalQuery(str(row["query"]), [str(e) for e in row.get("expected") or []])  # type: ignore[attr-defined]
-        for row in read_jsonl(path)
-    ]
+    return [EvalQuery(str(row["query"]), [str(e) for e in row.get("expected") or []]) for row in read_jsonl(path)]
+
+
+def decision_of(turn: Turn) -> Decision:
+    """What the customer sees first: an answer, suggestions, a decline, a hand-over or small talk."""
+    kind = turn.replies[0].meta.get("kind") if turn.replies else None
+    for decision in DECISIONS:
+        if kind == decision:
+            return decision
+    raise ValueError(f"a turn of unknown kind {kind!r}: teach the evaluation what it means")
+
+
+class Evaluation:
+    """The live policy over an evaluation knowledge base."""
+
+    def __init__(
+        self, kb: EvalKB, settings: Settings, *, embedder: Embedder | None = None, now: datetime | None = None
+    ) -> None:
+        started = time.perf_counter()
+        self.policy: Policy = build_policy(settings, kb.entries, now or datetime.now(UTC), embedder=embedder)
+        self.build_seconds = time.perf_counter() - started
+        self.file_ids = kb.file_ids
+
+    def ask(self, query: str) -> Outcome:
+        """Put ``query`` to the bot as the first message of a new conversation."""
+        started = time.perf_counter()
+        turn = self.policy.respond(query, State())
+        seconds = time.perf_counter() - started
+        decision = decision_of(turn)
+        entry_id = turn.replies[0].meta.get("entry_id") if decision == "answer" else None
+        return Outcome(
+            decision,
+            self.file_ids[entry_id] if isinstance(entry_id, int) else None,
+            [self.file_ids[m.entry.id] for m in turn.ranked],
+            turn.handover,
+            seconds,
+        )
+
+    def run(self, queries: Sequence[EvalQuery], progress: ProgressCallback | None = None) -> EvalReport:
+        """Ask every query and summarise."""
+        report = EvalReport(queries=len(queries), entries=len(self.policy.index), build_seconds=self.build_seconds)
+        latencies: list[float] = []
+        p1 = mrr = r5 = 0.0
+        kinds = dict.fromkeys(DECISIONS, 0)
+        answered_right = handed_over = 0
+        for number, item in enumerate(queries, start=1):
+            outcome = self.ask(item.query)
+            latencies.append(outcome.seconds)
+            expected = set(item.expected)
+            ranked = outcome.ranked[:10]
+            if ranked and ranked[0] in expected:
+                p1 += 1
+            for rank, doc_id in enumerate(ranked, start=1):
+                if doc_id in expected:
+                    mrr += 1.0 / rank
+                    break
+            if expected & set(ranked[:5]):
+                r5 += 1
+            kinds[outcome.decision] += 1
+            answered_right += outcome.answered is not None and outcome.answered in expected
+            handed_over += outcome.handover is not None
+            if progress is not None:
+                progress(number, len(queries))
+        n = max(len(queries), 1)
+        report.p_at_1, report.mrr_at_10, report.recall_at_5 = p1 / n, mrr / n, r5 / n
+        report.answer_share = kinds["answer"] / n
+        report.clarify_share = kinds["clarify"] / n
+        report.decline_share = kinds["decline"] / n
+        report.handover_share = kinds["handover"] / n
+        report.smalltalk_share = kinds["smalltalk"] / n
+        report.handed_over_share = handed_over / n
+        report.answer_precision = answered_right / kinds["answer"] if kinds["answer"] else 0.0
+        if latencies:
+            ms = np.asarray(latencies) * 1000.0
+            report.latency_p50_ms = float(np.percentile(ms, 50))
+            report.latency_p99_ms = float(np.percentile(ms, 99))
+        return report
 
 
 def evaluate(
     kb_path: Path | str,
     queries_path: Path | str,
     *,
-    settings: RankerSettings | None = None,
-    thresholds: Thresholds | None = None,
-    tokenizer: Tokenizer | None = None,
+    settings: Settings | None = None,
     limit: int | None = None,
     progress: ProgressCallback | None = None,
     embedder: Embedder | None = None,
 ) -> EvalReport:
-    """Build a retriever over the whole knowledge base and rank every query against it."""
-    docs = load_kb(Path(kb_path))
+    """Build the live policy over the whole knowledge base and put every query to it.
+
+    ``settings`` are the node's (``KEFU_BOT_*`` thresholds and triggers); by default as ``kefu serve``
+    would read them.
+    """
+    kb = load_kb(Path(kb_path))
     queries = load_queries(Path(queries_path))[:limit]
-    retriever = Retriever.build(docs, tokenizer or Tokenizer(), settings, embedder)
-    return evaluate_retriever(retriever, queries, thresholds=thresholds, progress=progress)
-
-
-def evaluate_retriever(
-    retriever: Retriever,
-    queries: list[EvalQuery],
-    *,
-    thresholds: Thresholds | None = None,
-    progress: ProgressCallback | None = None,
-) -> EvalReport:
-    """Rank ``queries`` with an already built ``retriever``."""
-    report = EvalReport(queries=len(queries), entries=len(retriever), build_seconds=retriever.build_seconds)
-    latencies: list[float] = []
-    p1 = mrr = r5 = 0.0
-    kinds = {"answer": 0, "clarify": 0, "decline": 0}
-    answered_right = 0
-    for number, item in enumerate(queries, start=1):
-        started = time.perf_counter()
-        hits = retriever.search(item.query, k=10)
-        latencies.append(time.perf_counter() - started)
-        expected = set(item.expected)
-        ranked = [h.doc_id for h in hits]
-        if ranked and ranked[0] in expected:
-            p1 += 1
-        for rank, doc_id in enumerate(ranked, start=1):
-            if doc_id in expected:
-                mrr += 1.0 / rank
-                break
-        if expected & set(ranked[:5]):
-            r5 += 1
-        decision = decide(hits, thresholds)
-        kinds[decision.kind] += 1
-        if decision.kind == "answer" and decision.hits[0].doc_id in expected:
-            answered_right += 1
-        if progress is not None:
-            progress(number, len(queries))
-    n = max(len(queries), 1)
-    report.p_at_1, report.mrr_at_10, report.recall_at_5 = p1 / n, mrr / n, r5 / n
-    report.answer_share = kinds["answer"] / n
-    report.clarify_share = kinds["clarify"] / n
-    report.decline_share = kinds["decline"] / n
-    report.answer_precision = answered_right / kinds["answer"] if kinds["answer"] else 0.0
-    if latencies:
-        ms = np.asarray(latencies) * 1000.0
-        report.latency_p50_ms = float(np.percentile(ms, 50))
-        report.latency_p99_ms = float(np.percentile(ms, 99))
-    return report
+    return Evaluation(kb, settings or Settings(), embedder=embedder).run(queries, progress)

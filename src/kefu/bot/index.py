@@ -49,11 +49,23 @@ class BotIndex:
             return cls([], None)
         tokenizer = Tokenizer(user_words, synonyms)
         docs = [KBDoc(str(e.id), e.question, list(e.similar), e.answer, list(e.keywords)) for e in active]
-        matcher = QuestionMatcher(tokenizer, {str(e.id): [e.question, *e.similar] for e in active})
-        return cls(active, Retriever.build(docs, tokenizer, embedder=embedder), matcher)
+        retriever = Retriever.build(docs, tokenizer, embedder=embedder)
+        # The restatement boost trusts an entry's stored questions to name it. The ranker has learned from
+        # held-out stored questions whether they do: a question scale of 0 means they do not (e.g. a
+        # knowledge base mined from other customers' questions), and the boost would then override a
+        # rightly unsure ranker with a near-restatement of somebody else's question.
+        matcher = None
+        if retriever.question_scale > 0:
+            matcher = QuestionMatcher(tokenizer, {str(e.id): [e.question, *e.similar] for e in active})
+        return cls(active, retriever, matcher)
 
     def __len__(self) -> int:
         return len(self._entries)
+
+    @property
+    def retriever(self) -> Retriever | None:
+        """The ranker under the index (None when nothing is active), for benchmarks that tune it."""
+        return self._retriever
 
     def entry(self, entry_id: int) -> EntryView | None:
         """An active entry by id."""
@@ -63,8 +75,9 @@ class BotIndex:
         """The best ``k`` entries for ``text``, most confident first.
 
         Confidence is the larger of the ranker's calibrated confidence and how closely the query
-        restates one of the entry's questions (``QuestionMatcher``); candidates are re-ordered by it,
-        so a near-restatement of an entry's question wins over a merely related entry.
+        restates one of the entry's questions (``QuestionMatcher``, when the stored questions identify
+        their entries); candidates are re-ordered by it, so a near-restatement of an entry's question
+        wins over a merely related entry.
         """
         if self._retriever is None or not text.strip():
             return []

@@ -10,11 +10,11 @@ setting. The policy is pure: it reads an index and returns a ``Turn``; ``bot.act
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from kefu.bot.entries import EntryView
-from kefu.bot.index import BotIndex, Match
+from kefu.bot.index import CANDIDATES, BotIndex, Match
 from kefu.bot.intents import REPLIES, REPLIES_EN, Intent, classify, is_english
 
 
@@ -58,6 +58,9 @@ class Turn:
     handover_group_id: int | None = None
     outcome: str = "neutral"  # "answered" resets the failure count, "failed" adds one
     missed: Missed | None = None
+    # The ranking this turn was decided on (empty when no search decided it): for the evaluation,
+    # which must read what the live bot saw; never shown to the customer.
+    ranked: tuple[Match, ...] = field(default=(), repr=False, compare=False)
     resolved: bool = False  # the customer said goodbye: the bot ends the conversation
 
 
@@ -148,13 +151,16 @@ class Policy:
             return Turn([Reply(words[intent], {"kind": "smalltalk"})], resolved=intent is Intent.GOODBYE)
         if intent is Intent.HUMAN:  # Hand-over on request switched off: say how to reach people instead.
             return self._decline(text, [], state, english)
-        matches = self.index.search(text, 5)
+        ranked = self.index.search(text, CANDIDATES)
+        matches = ranked[:5]
         top = matches[0] if matches else None
         if top is not None and top.confidence >= settings.answer_threshold:
-            return self._answer(top.entry, matches, text, state, english)
-        if top is not None and top.confidence >= settings.clarify_threshold:
-            return self._clarify(matches[:3], english)
-        return self._decline(text, matches, state, english)
+            turn = self._answer(top.entry, matches, text, state, english)
+        elif top is not None and top.confidence >= settings.clarify_threshold:
+            turn = self._clarify(matches[:3], english)
+        else:
+            turn = self._decline(text, matches, state, english)
+        return replace(turn, ranked=tuple(ranked))
 
     def _answer(self, entry: EntryView, matches: Sequence[Match], text: str, state: State, english: bool) -> Turn:
         reply = answer_reply(entry, matches, text)

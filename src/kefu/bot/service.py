@@ -2,8 +2,8 @@
 
 Side effects are listeners: the conversation core knows nothing of the bot. Work runs in background
 tasks, one conversation at a time in message order, so a customer's send is acknowledged at once.
-The index is rebuilt (in a worker thread) whenever ``KnowledgeChanged`` arrives, so edits take effect
-without a restart.
+The index is rebuilt (in a worker thread) whenever ``KnowledgeChanged`` arrives, and the policy takes
+new thresholds when ``BotSettingsChanged`` arrives, so edits take effect without a restart.
 """
 
 from __future__ import annotations
@@ -18,15 +18,15 @@ from typing import Any
 from kefu.bot import actions
 from kefu.bot.embeddings import Embedder, load_embedder
 from kefu.bot.entries import all_entries
-from kefu.bot.index import BotIndex
 from kefu.bot.intents import is_english
+from kefu.bot.live import anger_detector, bot_settings, build_policy
 from kefu.bot.policy import BotSettings, Policy, State, Turn
-from kefu.bot.sentiment import analyze
+from kefu.bot.settings import FIELDS, effective_settings
 from kefu.bus import Delivery
 from kefu.context import Context
 from kefu.conversations.status import Status
 from kefu.errors import Conflict, InvalidInput, NotFound
-from kefu.events import Event, KnowledgeChanged, MessageCreated
+from kefu.events import BotSettingsChanged, Event, KnowledgeChanged, MessageCreated
 from kefu.security.access import load_visible
 from kefu.security.principals import CustomerPrincipal
 from kefu.storage.repositories import bot as bot_repo
@@ -38,38 +38,14 @@ from kefu.storage.tables import BotFeedback
 log = logging.getLogger(__name__)
 
 
-def bot_settings(ctx: Context) -> BotSettings:
-    """The bot's thresholds and triggers from the node's settings."""
-    s = ctx.settings
-    return BotSettings(
-        answer_threshold=s.bot_answer_threshold,
-        clarify_threshold=s.bot_clarify_threshold,
-        handover_on_request=s.bot_handover_on_request,
-        handover_on_negative=s.bot_handover_on_negative,
-        handover_on_vip=s.bot_handover_on_vip,
-        handover_on_sensitive=s.bot_handover_on_sensitive,
-        max_failures=s.bot_max_failures,
-    )
-
-
-def anger_detector(threshold: float) -> Callable[[str], bool]:
-    """Hand over on anger or complaint, not on a customer merely describing a problem.
-
-    The sentiment scorer's own cut-off separates negative from positive reviews; a customer-service
-    message is nearly always "negative" in that sense ("东西坏了"), so hand-over needs a stronger signal:
-    the raw lexicon score at or above ``threshold`` ("垃圾客服", "骗子", "我要投诉", "worst service").
-    """
-    return lambda text: analyze(text).raw >= threshold
-
-
 class BotService:
     """Owns the index and answers messages; ``drain()`` waits for pending work (tests, shutdown)."""
 
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
-        self.settings = bot_settings(ctx)
+        self.settings: BotSettings = bot_settings(ctx.settings)  # until the stored ones are read at start
         self.is_angry = anger_detector(ctx.settings.bot_anger_threshold)
-        self.policy = Policy(BotIndex([], None), self.settings, self.is_angry)
+        self.policy = build_policy(ctx.settings, (), ctx.clock.now())
         self._locks: dict[int, tuple[asyncio.Lock, int]] = {}
         self._tasks: set[asyncio.Task[None]] = set()
         self._rebuild_lock = asyncio.Lock()
@@ -84,10 +60,12 @@ class BotService:
         if self.ctx.settings.bot_embeddings:
             self._embedder = await asyncio.to_thread(load_embedder)
             log.info("dense embeddings: %s", "on" if self._embedder else "not installed")
+        self.settings = await effective_settings(self.ctx)
         await self.rebuild()
         # Every node rebuilds its own index; a customer's message is answered once in the cluster.
         stop_rebuilds = self.ctx.bus.subscribe(self.on_knowledge, Delivery.EVERY_NODE)
         stop_answers = self.ctx.bus.subscribe(self.on_message, Delivery.ONCE)
+        stop_settings = self.ctx.bus.subscribe(self.on_settings, Delivery.EVERY_NODE)
         async with self.ctx.uow() as uow:
             pending = await bot_repo.unanswered_bot_conversations(uow.session)
         for conversation_id, message_id in pending:
@@ -96,6 +74,7 @@ class BotService:
         def unsubscribe() -> None:
             stop_rebuilds()
             stop_answers()
+            stop_settings()
 
         return unsubscribe
 
@@ -127,6 +106,20 @@ class BotService:
         if is_customer and isinstance(event, MessageCreated) and event.scope.status is Status.BOT:
             self._spawn(self._answer(event.conversation_id, event.message.id))
 
+    async def on_settings(self, event: Event) -> None:
+        """Bus listener (every node): answer with an admin's new thresholds and triggers from now on.
+
+        Swapping the policy is immediate (no awaits), while an answer reads the database before it asks
+        the policy, so a message sent after the admin's save is answered with the new settings.
+        """
+        if isinstance(event, BotSettingsChanged):
+            self.use_settings(BotSettings(**{name: getattr(event, name) for name in FIELDS}))
+
+    def use_settings(self, settings: BotSettings) -> None:
+        """Answer from now on with ``settings`` (the index stays; a policy is cheap to make)."""
+        self.settings = settings
+        self.policy = Policy(self.policy.index, settings, self.is_angry)
+
     async def rebuild(self) -> None:
         """Re-index the active knowledge base and dictionary; return once the index includes every
         change made before the call.
@@ -149,11 +142,15 @@ class BotService:
                 if term.kind == "synonym" and term.canonical:
                     groups.setdefault(term.canonical, [term.canonical]).append(term.term)
             now = self.ctx.clock.now()
-            index = await asyncio.to_thread(BotIndex.build, entries, now, words, list(groups.values()), self._embedder)
-            self.policy = Policy(index, self.settings, self.is_angry)
+            synonyms = list(groups.values())
+            built = await asyncio.to_thread(
+                build_policy, self.ctx.settings, entries, now, words, synonyms, self._embedder
+            )
+            # With the settings in force now (an admin may have changed them during the build).
+            self.policy = Policy(built.index, self.settings, self.is_angry)
             self._rebuilds_covered = covers
             self.builds += 1
-            log.info("bot index rebuilt: %d active entries", len(index))
+            log.info("bot index rebuilt: %d active entries", len(self.policy.index))
 
     async def _answer(self, conversation_id: int, message_id: int) -> None:
         lock, users = self._locks.get(conversation_id, (asyncio.Lock(), 0))

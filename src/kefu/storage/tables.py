@@ -250,6 +250,26 @@ class BotFeedback(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
+class BotSettingsRow(Base):
+    """The organisation's overrides of the bot's thresholds and hand-over triggers (one row, ``id=1``).
+
+    A ``NULL`` column means "use the node's default" (``KEFU_BOT_*``), so changing the environment still
+    changes every setting an admin has not overridden.
+    """
+
+    __tablename__ = "bot_settings"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    answer_threshold: Mapped[float | None] = mapped_column(Float, nullable=True)
+    clarify_threshold: Mapped[float | None] = mapped_column(Float, nullable=True)
+    max_failures: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    handover_on_request: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    handover_on_negative: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    handover_on_vip: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    handover_on_sensitive: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    updated_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
 class MissedQuestion(Base):
     """A question the bot could not answer (or answered unhelpfully), for the reports and new FAQ entries."""
 

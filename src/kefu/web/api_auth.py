@@ -9,6 +9,7 @@ from fastapi import APIRouter, Request, Response
 from kefu.security import auth
 from kefu.security.principals import AgentPrincipal
 from kefu.web.deps import SESSION_COOKIE, AgentDep, CtxDep
+from kefu.web.responses import OkOut, UserEnvelope
 from kefu.web.schemas import LoginIn
 
 router = APIRouter(prefix="/api/v1/auth", tags=["auth"])
@@ -27,7 +28,7 @@ def agent_dict(agent: AgentPrincipal) -> dict[str, Any]:
     }
 
 
-@router.post("/login")
+@router.post("/login", response_model=UserEnvelope)
 async def login(body: LoginIn, response: Response, ctx: CtxDep) -> dict[str, Any]:
     """Sign in; sets an HttpOnly session cookie and returns the CSRF token for later writes."""
     signed_in = await auth.sign_in(ctx, body.username, body.password)
@@ -43,7 +44,7 @@ async def login(body: LoginIn, response: Response, ctx: CtxDep) -> dict[str, Any
     return {"user": agent_dict(signed_in.principal)}
 
 
-@router.post("/logout")
+@router.post("/logout", response_model=OkOut)
 async def logout(request: Request, response: Response, agent: AgentDep, ctx: CtxDep) -> dict[str, bool]:
     """Sign out (CSRF-protected like every write)."""
     cookie = request.cookies.get(SESSION_COOKIE)
@@ -53,7 +54,7 @@ async def logout(request: Request, response: Response, agent: AgentDep, ctx: Ctx
     return {"ok": True}
 
 
-@router.get("/me")
+@router.get("/me", response_model=UserEnvelope)
 async def me(agent: AgentDep) -> dict[str, Any]:
     """The signed-in user."""
     return {"user": agent_dict(agent)}

@@ -17,6 +17,16 @@ from kefu.bot.service import BotService
 from kefu.errors import InvalidInput, PermissionDenied, TooLarge
 from kefu.security.principals import CustomerPrincipal
 from kefu.web.deps import AgentDep, CtxDep, PrincipalDep
+from kefu.web.responses import (
+    EntryEnvelope,
+    EntryPageOut,
+    ImportOut,
+    MissedListOut,
+    OkOut,
+    TermEnvelope,
+    TermListOut,
+    file_response,
+)
 from kefu.web.schemas import FeedbackIn, Strict
 
 router = APIRouter(prefix="/api/v1", tags=["bot"])
@@ -64,7 +74,7 @@ def _bot(request: Request) -> BotService:
     return service
 
 
-@router.get("/kb/entries")
+@router.get("/kb/entries", response_model=EntryPageOut)
 async def search_entries(
     agent: AgentDep,
     ctx: CtxDep,
@@ -78,38 +88,38 @@ async def search_entries(
     return {"entries": [row.to_dict() for row in rows], "total": total}
 
 
-@router.get("/kb/entries/{entry_id}")
+@router.get("/kb/entries/{entry_id}", response_model=EntryEnvelope)
 async def get_entry(entry_id: int, agent: AgentDep, ctx: CtxDep) -> dict[str, Any]:
     """One entry."""
     return {"entry": (await entries.get_entry(ctx, entry_id)).to_dict()}
 
 
-@router.post("/kb/entries")
+@router.post("/kb/entries", response_model=EntryEnvelope)
 async def create_entry(body: EntryIn, agent: AgentDep, ctx: CtxDep) -> dict[str, Any]:
     """Create an entry; the bot uses it at once."""
     return {"entry": (await entries.save_entry(ctx, agent, body.data())).to_dict()}
 
 
-@router.put("/kb/entries/{entry_id}")
+@router.put("/kb/entries/{entry_id}", response_model=EntryEnvelope)
 async def update_entry(entry_id: int, body: EntryIn, agent: AgentDep, ctx: CtxDep) -> dict[str, Any]:
     """Replace an entry."""
     return {"entry": (await entries.save_entry(ctx, agent, body.data(entry_id))).to_dict()}
 
 
-@router.post("/kb/entries/{entry_id}/enabled")
+@router.post("/kb/entries/{entry_id}/enabled", response_model=EntryEnvelope)
 async def set_enabled(entry_id: int, body: EnabledIn, agent: AgentDep, ctx: CtxDep) -> dict[str, Any]:
     """Enable or disable an entry."""
     return {"entry": (await entries.set_enabled(ctx, agent, entry_id, body.enabled)).to_dict()}
 
 
-@router.delete("/kb/entries/{entry_id}")
+@router.delete("/kb/entries/{entry_id}", response_model=OkOut)
 async def delete_entry(entry_id: int, agent: AgentDep, ctx: CtxDep) -> dict[str, bool]:
     """Delete an entry."""
     await entries.delete_entry(ctx, agent, entry_id)
     return {"ok": True}
 
 
-@router.post("/kb/import")
+@router.post("/kb/import", response_model=ImportOut)
 async def import_entries(agent: AgentDep, ctx: CtxDep, file: Annotated[UploadFile, File()]) -> dict[str, Any]:
     """Import a CSV, Excel or JSONL file: every row lands, or (with the first bad line named) none."""
     entries.require_editor(agent)
@@ -126,7 +136,13 @@ async def import_entries(agent: AgentDep, ctx: CtxDep, file: Annotated[UploadFil
     return {"created": result.created, "updated": result.updated}
 
 
-@router.get("/kb/export")
+@router.get(
+    "/kb/export",
+    response_class=FileResponse,
+    responses=file_response(
+        "text/csv", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "application/octet-stream"
+    ),
+)
 async def export_entries(
     agent: AgentDep, ctx: CtxDep, format: Annotated[Literal["csv", "xlsx", "jsonl"], Query()] = "xlsx"
 ) -> FileResponse:
@@ -143,40 +159,40 @@ def _remove(path: Path) -> None:
     path.parent.rmdir()
 
 
-@router.get("/kb/terms")
+@router.get("/kb/terms", response_model=TermListOut)
 async def list_terms(agent: AgentDep, ctx: CtxDep) -> dict[str, Any]:
     """The company dictionary and synonyms."""
     return {"terms": [t.to_dict() for t in await terms.list_terms(ctx)]}
 
 
-@router.post("/kb/terms")
+@router.post("/kb/terms", response_model=TermEnvelope)
 async def add_term(body: TermIn, agent: AgentDep, ctx: CtxDep) -> dict[str, Any]:
     """Add a word or a synonym; the bot re-indexes at once."""
     return {"term": (await terms.add_term(ctx, agent, body.kind, body.term, body.canonical)).to_dict()}
 
 
-@router.delete("/kb/terms/{term_id}")
+@router.delete("/kb/terms/{term_id}", response_model=OkOut)
 async def delete_term(term_id: int, agent: AgentDep, ctx: CtxDep) -> dict[str, bool]:
     """Remove a word or synonym."""
     await terms.delete_term(ctx, agent, term_id)
     return {"ok": True}
 
 
-@router.get("/bot/missed")
+@router.get("/bot/missed", response_model=MissedListOut)
 async def list_missed(agent: AgentDep, ctx: CtxDep, limit: int = 100, include_resolved: bool = False) -> dict[str, Any]:
     """Questions the bot could not answer, or answered unhelpfully."""
     rows = await missed.list_missed(ctx, agent, limit=limit, include_resolved=include_resolved)
     return {"missed": [row.to_dict() for row in rows]}
 
 
-@router.post("/bot/missed/{missed_id}/resolve")
+@router.post("/bot/missed/{missed_id}/resolve", response_model=OkOut)
 async def resolve_missed(missed_id: int, agent: AgentDep, ctx: CtxDep) -> dict[str, bool]:
     """Mark a missed question as dealt with."""
     await missed.resolve_missed(ctx, agent, missed_id)
     return {"ok": True}
 
 
-@router.post("/conversations/{conversation_id}/feedback")
+@router.post("/conversations/{conversation_id}/feedback", response_model=OkOut)
 async def feedback(
     conversation_id: int, body: FeedbackIn, request: Request, principal: PrincipalDep
 ) -> dict[str, bool]:

@@ -11,12 +11,13 @@ from kefu.conversations import actions, attachments, queries
 from kefu.errors import TooLarge
 from kefu.routing import assignment
 from kefu.web.deps import AgentDep, CtxDep, PrincipalDep
+from kefu.web.responses import ConversationEnvelope, ConversationListOut, MessageListOut, OkOut, SentOut, file_response
 from kefu.web.schemas import ReadIn, SendIn
 
 router = APIRouter(prefix="/api/v1", tags=["conversations"])
 
 
-@router.get("/conversations")
+@router.get("/conversations", response_model=ConversationListOut)
 async def list_conversations(
     principal: PrincipalDep,
     ctx: CtxDep,
@@ -28,14 +29,14 @@ async def list_conversations(
     return {"conversations": [row.to_dict() for row in rows]}
 
 
-@router.get("/conversations/{conversation_id}")
+@router.get("/conversations/{conversation_id}", response_model=ConversationEnvelope)
 async def get_conversation(conversation_id: int, principal: PrincipalDep, ctx: CtxDep) -> dict[str, Any]:
     """One conversation."""
     view = await queries.get_conversation(ctx, principal, conversation_id)
     return {"conversation": view.to_dict()}
 
 
-@router.get("/conversations/{conversation_id}/messages")
+@router.get("/conversations/{conversation_id}/messages", response_model=MessageListOut)
 async def list_messages(
     conversation_id: int,
     principal: PrincipalDep,
@@ -51,7 +52,7 @@ async def list_messages(
     return {"messages": [row.to_dict() for row in rows]}
 
 
-@router.post("/conversations/{conversation_id}/messages")
+@router.post("/conversations/{conversation_id}/messages", response_model=SentOut)
 async def send_message(conversation_id: int, body: SendIn, principal: PrincipalDep, ctx: CtxDep) -> dict[str, Any]:
     """Send a text; acknowledged only once stored. A resend with the same ``client_msg_id`` is a no-op."""
     meta = {"pick": body.pick_entry_id} if body.pick_entry_id is not None else None
@@ -61,7 +62,7 @@ async def send_message(conversation_id: int, body: SendIn, principal: PrincipalD
     return {"message": view.to_dict(), "duplicate": not created}
 
 
-@router.post("/conversations/{conversation_id}/attachments")
+@router.post("/conversations/{conversation_id}/attachments", response_model=SentOut)
 async def send_attachment(
     conversation_id: int,
     principal: PrincipalDep,
@@ -81,14 +82,14 @@ async def send_attachment(
     return {"message": view.to_dict(), "duplicate": not created}
 
 
-@router.post("/conversations/{conversation_id}/read")
+@router.post("/conversations/{conversation_id}/read", response_model=OkOut)
 async def mark_read(conversation_id: int, body: ReadIn, principal: PrincipalDep, ctx: CtxDep) -> dict[str, bool]:
     """Mark the conversation read up to ``seq`` for the caller's side."""
     await actions.mark_read(ctx, principal, conversation_id, body.seq)
     return {"ok": True}
 
 
-@router.post("/conversations/{conversation_id}/take")
+@router.post("/conversations/{conversation_id}/take", response_model=ConversationEnvelope)
 async def take(conversation_id: int, agent: AgentDep, ctx: CtxDep) -> dict[str, Any]:
     """Take a waiting conversation (409 if another agent took it first, if you are at capacity, or if a
     conversation of higher priority waits for you; supervisors may exceed capacity)."""
@@ -96,21 +97,25 @@ async def take(conversation_id: int, agent: AgentDep, ctx: CtxDep) -> dict[str, 
     return {"conversation": view.to_dict()}
 
 
-@router.post("/conversations/{conversation_id}/close")
+@router.post("/conversations/{conversation_id}/close", response_model=ConversationEnvelope)
 async def close(conversation_id: int, principal: PrincipalDep, ctx: CtxDep) -> dict[str, Any]:
     """Close the conversation."""
     view = await actions.close(ctx, principal, conversation_id)
     return {"conversation": view.to_dict()}
 
 
-@router.get("/customers/{customer_id}/conversations")
+@router.get("/customers/{customer_id}/conversations", response_model=ConversationListOut)
 async def customer_conversations(customer_id: int, agent: AgentDep, ctx: CtxDep) -> dict[str, Any]:
     """The customer's conversations, for the agent serving them."""
     rows = await queries.customer_conversations(ctx, agent, customer_id)
     return {"conversations": [row.to_dict() for row in rows]}
 
 
-@router.get("/attachments/{attachment_id}")
+@router.get(
+    "/attachments/{attachment_id}",
+    response_class=FileResponse,
+    responses=file_response("image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf", "text/plain"),
+)
 async def get_attachment(attachment_id: int, principal: PrincipalDep, ctx: CtxDep) -> FileResponse:
     """An attachment's bytes, for the conversation's participants only."""
     row, path = await attachments.open_attachment(ctx, principal, attachment_id)

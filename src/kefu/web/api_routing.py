@@ -11,6 +11,20 @@ from kefu.routing import assignment, groups, leave, presence, supervisor, transf
 from kefu.routing import queue as queue_mod
 from kefu.security.access import load_visible
 from kefu.web.deps import AgentDep, CtxDep, PrincipalDep
+from kefu.web.responses import (
+    AgentListOut,
+    ConversationEnvelope,
+    GroupEnvelope,
+    GroupListOut,
+    LeaveMessageEnvelope,
+    LeaveMessageListOut,
+    MaybeConversationEnvelope,
+    OverviewOut,
+    PresenceEnvelope,
+    QueueListOut,
+    QueueStatusEnvelope,
+    TransferListOut,
+)
 from kefu.web.schemas import Strict
 
 router = APIRouter(prefix="/api/v1/routing", tags=["routing"])
@@ -75,13 +89,13 @@ class GroupIn(Strict):
     last_agent_days: int | None = None
 
 
-@router.get("/presence")
+@router.get("/presence", response_model=PresenceEnvelope)
 async def get_presence(agent: AgentDep, ctx: CtxDep) -> dict[str, Any]:
     """The caller's presence, capacity and load."""
     return {"presence": (await presence.get(ctx, agent.user_id)).to_dict()}
 
 
-@router.put("/presence")
+@router.put("/presence", response_model=PresenceEnvelope)
 async def put_presence(body: PresenceIn, agent: AgentDep, ctx: CtxDep) -> dict[str, Any]:
     """Go online / away / offline; supervisors may also set anyone's status and capacity."""
     view = await presence.get(ctx, body.user_id or agent.user_id)
@@ -92,26 +106,26 @@ async def put_presence(body: PresenceIn, agent: AgentDep, ctx: CtxDep) -> dict[s
     return {"presence": view.to_dict()}
 
 
-@router.get("/agents")
+@router.get("/agents", response_model=AgentListOut)
 async def list_agents(agent: AgentDep, ctx: CtxDep) -> dict[str, Any]:
     """Agents with presence, load and groups (``available``: online with room), e.g. for a transfer dialog."""
     return {"agents": await supervisor.agents(ctx, agent)}
 
 
-@router.get("/queues")
+@router.get("/queues", response_model=QueueListOut)
 async def get_queues(agent: AgentDep, ctx: CtxDep) -> dict[str, Any]:
     """Waiting conversations of the caller's groups (supervisors: all), by priority then waiting time."""
     return {"queues": await supervisor.queues(ctx, agent)}
 
 
-@router.post("/queues/next")
+@router.post("/queues/next", response_model=MaybeConversationEnvelope)
 async def take_next(agent: AgentDep, ctx: CtxDep) -> dict[str, Any]:
     """Take the first conversation waiting for the caller (``conversation`` is null if none waits)."""
     view = await assignment.take_next(ctx, agent)
     return {"conversation": view.to_dict() if view is not None else None}
 
 
-@router.get("/conversations/{conversation_id}/queue")
+@router.get("/conversations/{conversation_id}/queue", response_model=QueueStatusEnvelope)
 async def queue_status(conversation_id: int, principal: PrincipalDep, ctx: CtxDep) -> dict[str, Any]:
     """Where the conversation stands: position, estimated wait and the text to show the customer."""
     async with ctx.uow() as uow:
@@ -120,14 +134,14 @@ async def queue_status(conversation_id: int, principal: PrincipalDep, ctx: CtxDe
     return {"queue": status.to_dict()}
 
 
-@router.post("/conversations/{conversation_id}/keep-waiting")
+@router.post("/conversations/{conversation_id}/keep-waiting", response_model=QueueStatusEnvelope)
 async def keep_waiting(conversation_id: int, principal: PrincipalDep, ctx: CtxDep) -> dict[str, Any]:
     """The customer chose to keep waiting after a queue timeout: the timeout starts again."""
     status = await assignment.keep_waiting(ctx, principal, conversation_id)
     return {"queue": status.to_dict()}
 
 
-@router.post("/conversations/{conversation_id}/transfer")
+@router.post("/conversations/{conversation_id}/transfer", response_model=ConversationEnvelope)
 async def transfer_conversation(conversation_id: int, body: TransferIn, agent: AgentDep, ctx: CtxDep) -> dict[str, Any]:
     """Transfer to another agent or group with a note (the assignee, or a supervisor)."""
     view = await transfer.transfer(
@@ -136,7 +150,7 @@ async def transfer_conversation(conversation_id: int, body: TransferIn, agent: A
     return {"conversation": view.to_dict()}
 
 
-@router.post("/conversations/{conversation_id}/reassign")
+@router.post("/conversations/{conversation_id}/reassign", response_model=ConversationEnvelope)
 async def reassign(conversation_id: int, body: ReassignIn, agent: AgentDep, ctx: CtxDep) -> dict[str, Any]:
     """A supervisor gives the conversation to an agent (capacity may be exceeded)."""
     supervisor.require_supervisor(agent)
@@ -144,26 +158,26 @@ async def reassign(conversation_id: int, body: ReassignIn, agent: AgentDep, ctx:
     return {"conversation": view.to_dict()}
 
 
-@router.get("/conversations/{conversation_id}/transfers")
+@router.get("/conversations/{conversation_id}/transfers", response_model=TransferListOut)
 async def transfers(conversation_id: int, agent: AgentDep, ctx: CtxDep) -> dict[str, Any]:
     """The conversation's transfers with their notes."""
     rows = await transfer.history(ctx, agent, conversation_id)
     return {"transfers": [row.to_dict() for row in rows]}
 
 
-@router.get("/overview")
+@router.get("/overview", response_model=OverviewOut)
 async def overview(agent: AgentDep, ctx: CtxDep) -> dict[str, Any]:
     """The supervisor view: groups, queues with waiting times, agents with presence and load."""
     return await supervisor.overview(ctx, agent)
 
 
-@router.get("/groups")
+@router.get("/groups", response_model=GroupListOut)
 async def list_groups(agent: AgentDep, ctx: CtxDep) -> dict[str, Any]:
     """Skill groups with their routing settings."""
     return {"groups": await groups.list_groups(ctx)}
 
 
-@router.patch("/groups/{group_id}")
+@router.patch("/groups/{group_id}", response_model=GroupEnvelope)
 async def configure_group(group_id: int, body: GroupIn, agent: AgentDep, ctx: CtxDep) -> dict[str, Any]:
     """Change a group's strategy, capacity, business hours, texts, SLA and timeouts (supervisors)."""
     supervisor.require_supervisor(agent)
@@ -171,7 +185,7 @@ async def configure_group(group_id: int, body: GroupIn, agent: AgentDep, ctx: Ct
     return {"group": await groups.configure(ctx, group_id, changes)}
 
 
-@router.post("/leave-messages")
+@router.post("/leave-messages", response_model=LeaveMessageEnvelope)
 async def leave_message(body: LeaveIn, principal: PrincipalDep, ctx: CtxDep) -> dict[str, Any]:
     """A customer leaves a message with contact details (ends their waiting conversation, if given)."""
     customer = leave.require_customer(principal)
@@ -181,7 +195,7 @@ async def leave_message(body: LeaveIn, principal: PrincipalDep, ctx: CtxDep) -> 
     return {"leave_message": view.to_dict()}
 
 
-@router.get("/leave-messages")
+@router.get("/leave-messages", response_model=LeaveMessageListOut)
 async def list_leave_messages(
     principal: PrincipalDep,
     ctx: CtxDep,
@@ -192,14 +206,14 @@ async def list_leave_messages(
     return {"leave_messages": [row.to_dict() for row in rows]}
 
 
-@router.post("/leave-messages/{message_id}/assign")
+@router.post("/leave-messages/{message_id}/assign", response_model=LeaveMessageEnvelope)
 async def assign_leave_message(message_id: int, body: AssignLeaveIn, agent: AgentDep, ctx: CtxDep) -> dict[str, Any]:
     """Take a message (or, supervisors, give it to an agent)."""
     view = await leave.assign(ctx, agent, message_id, body.agent_id)
     return {"leave_message": view.to_dict()}
 
 
-@router.post("/leave-messages/{message_id}/answer")
+@router.post("/leave-messages/{message_id}/answer", response_model=LeaveMessageEnvelope)
 async def answer_leave_message(message_id: int, body: AnswerIn, agent: AgentDep, ctx: CtxDep) -> dict[str, Any]:
     """Answer a message by the customer's channel (now if they have an open conversation, else when they return)."""
     view = await leave.answer(ctx, agent, message_id, body.text)

@@ -11,6 +11,7 @@ from kefu.conversations import actions, customers
 from kefu.errors import PermissionDenied
 from kefu.security.principals import CustomerPrincipal
 from kefu.web.deps import CtxDep, PrincipalDep
+from kefu.web.responses import ConversationEnvelope, CustomerEnvelope, VisitorSessionOut
 from kefu.web.schemas import VisitorProfileIn, VisitorSessionIn
 
 router = APIRouter(prefix="/api/v1/visitor", tags=["visitor"])
@@ -27,21 +28,21 @@ def visitor_dict(token: str, customer: CustomerPrincipal) -> dict[str, Any]:
     return {"token": token, "customer": {"id": customer.customer_id, "name": customer.display_name}}
 
 
-@router.post("/session")
+@router.post("/session", response_model=VisitorSessionOut)
 async def open_session(body: VisitorSessionIn, ctx: CtxDep) -> dict[str, Any]:
     """Resume the visitor behind ``token`` or start a new one; returns the (possibly new) token."""
     visitor = await web_channel.open_visitor(ctx, body.token, body.name)
     return visitor_dict(visitor.token, visitor.principal)
 
 
-@router.patch("/me")
+@router.patch("/me", response_model=CustomerEnvelope)
 async def update_me(body: VisitorProfileIn, principal: PrincipalDep, ctx: CtxDep) -> dict[str, Any]:
     """Change the visitor's display name."""
     visitor = await customers.rename(ctx, _customer(principal), body.name)
     return {"customer": {"id": visitor.customer_id, "name": visitor.display_name}}
 
 
-@router.post("/conversations")
+@router.post("/conversations", response_model=ConversationEnvelope)
 async def open_conversation(principal: PrincipalDep, ctx: CtxDep) -> dict[str, Any]:
     """The visitor's open conversation, created if there is none."""
     view = await actions.open_conversation(ctx, _customer(principal))

@@ -94,3 +94,9 @@ async def leave_messages(request: Request) -> Response:
 async def supervisor_view(request: Request) -> Response:
     """The supervisor view: queues with waiting times, agents with presence and load, reassigning."""
     return _console_page(request, "supervisor.html")
+
+
+@router.get("/console/settings")
+async def bot_settings_page(request: Request) -> Response:
+    """The bot's thresholds and hand-over triggers (admins change them, supervisors look)."""
+    return _console_page(request, "settings.html")

@@ -247,9 +247,9 @@ export function humanSize(bytes) {
   return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }
 
-/** A message to show for an ApiError or WS error code. */
+/** A message to show for an ApiError or WS error code (known codes translated, ``{message}`` filled in). */
 export function errorText(t, code, message) {
   const key = `err.${code}`;
-  const text = t(key);
+  const text = t(key, { message: message || code });
   return text === key ? t("err.generic", { message: message || code }) : text;
 }

@@ -2,15 +2,10 @@
 // replies over the WebSocket (with an outbox resent after reconnects), take / close, customer info.
 
 import { ApiError, Socket, api, el, errorText, fullTime, newId, shortTime, waitUntil, wsUrl } from "./api.js";
-import { applyI18n, switchLocale, translator } from "./i18n.js";
-import { Thread, showLightbox } from "./thread.js";
 import { ConsoleRouting } from "./console_routing.js";
+import { $, avatarTone, initial, setAvatar, signedIn, t } from "./staff_page.js";
+import { Thread, showLightbox } from "./thread.js";
 
-const locale = document.body.dataset.locale;
-const t = translator(locale);
-applyI18n(document, t);
-
-const $ = (id) => document.getElementById(id);
 let VIEWS = ["waiting", "mine", "closed"]; // supervisors and admins also get "all"
 const MAX_CHARS = 5000;
 
@@ -36,27 +31,7 @@ let routing = null; // presence, transfer and alerts (console_routing.js)
 
 const auth = () => ({ csrf: state.csrf });
 
-for (const button of document.querySelectorAll(".lang-btn")) {
-  button.classList.toggle("is-active", button.dataset.lang === locale);
-  button.addEventListener("click", () => switchLocale(button.dataset.lang));
-}
-
 // ---- helpers ----------------------------------------------------------------------------------
-
-function initial(name) {
-  const trimmed = (name || "").trim();
-  return trimmed ? Array.from(trimmed)[0].toUpperCase() : "?";
-}
-
-function avatarTone(id) {
-  return `tone-${Math.abs(Number(id) || 0) % 6}`;
-}
-
-function setAvatar(node, name, id) {
-  node.textContent = initial(name);
-  node.className = node.className.replace(/\btone-\d\b/g, "").trim();
-  node.classList.add(avatarTone(id));
-}
 
 function statusChip(status) {
   return el("span", { class: `chip chip--${status}`, dataset: { status } }, t(`status.${status}`));
@@ -549,13 +524,6 @@ function wire() {
       renderLists();
     });
   }
-  $("logout").addEventListener("click", async () => {
-    try {
-      await api("POST", "/api/v1/auth/logout", { auth: auth() });
-    } finally {
-      window.location.assign("/console/login");
-    }
-  });
   $("take-btn").addEventListener("click", take);
   $("close-conv").addEventListener("click", closeConversation);
   $("load-earlier").addEventListener("click", loadEarlier);
@@ -592,23 +560,11 @@ function wire() {
 }
 
 async function start() {
-  let me;
-  try {
-    me = (await api("GET", "/api/v1/auth/me")).user;
-  } catch (err) {
-    if (err instanceof ApiError && (err.status === 401 || err.status === 403)) {
-      window.location.assign("/console/login");
-      return;
-    }
-    throw err;
-  }
+  const me = await signedIn();
+  if (!me) return;
   state.me = me;
   state.csrf = me.csrf_token;
-  $("me-name").textContent = me.display_name || me.username;
-  $("me-role").textContent = t(`role.${me.role}`);
-  setAvatar($("me-avatar"), me.display_name || me.username, me.id);
-  document.body.dataset.user = String(me.id);
-  if (me.role === "admin" || me.role === "supervisor") {
+  if (me.supervisor) {
     VIEWS = ["waiting", "mine", "closed", "all"];
     document.querySelector('.tab[data-view="all"]').hidden = false;
   }

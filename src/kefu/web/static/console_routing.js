@@ -3,18 +3,10 @@
 // alerts (SLA breaches).
 
 import { api, el, errorText } from "./api.js";
+import { toast } from "./toast.js";
 
 const $ = (id) => document.getElementById(id);
 const STATUSES = ["online", "away", "offline"];
-
-/** Short-lived messages at the bottom of the page (textContent only). */
-export function toast(text, kind = "ok", ms = 6000) {
-  const stack = $("toasts");
-  if (!stack) return;
-  const item = el("div", { class: "toast-item", role: kind === "alert" ? "alert" : "status", dataset: { kind } }, text);
-  stack.append(item);
-  setTimeout(() => item.remove(), ms);
-}
 
 export class ConsoleRouting {
   /**

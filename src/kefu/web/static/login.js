@@ -1,19 +1,10 @@
 // The console sign-in page.
-import { api, errorText } from "./api.js";
-import { applyI18n, switchLocale, translator } from "./i18n.js";
-
-const locale = document.body.dataset.locale;
-const t = translator(locale);
-applyI18n(document, t);
+import { api } from "./api.js";
+import { errText, t } from "./staff_page.js";
 
 const form = document.getElementById("login-form");
 const errorEl = document.getElementById("login-error");
 const submit = document.getElementById("login-submit");
-
-for (const button of document.querySelectorAll(".lang-btn")) {
-  button.classList.toggle("is-active", button.dataset.lang === locale);
-  button.addEventListener("click", () => switchLocale(button.dataset.lang));
-}
 
 function showError(text) {
   errorEl.textContent = text;
@@ -35,7 +26,7 @@ form.addEventListener("submit", async (event) => {
     await api("POST", "/api/v1/auth/login", { body: { username, password } });
     window.location.assign("/console");
   } catch (err) {
-    showError(err.code === "network" ? t("err.network") : errorText(t, err.code, err.message));
+    showError(errText(err));
     submit.disabled = false;
     submit.textContent = t("login.submit");
     form.password.select();

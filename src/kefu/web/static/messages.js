@@ -2,8 +2,8 @@
 // The answer reaches the customer in their open conversation, or the next one they open.
 
 import { api, el, fullTime } from "./api.js";
-import { toast } from "./console_routing.js";
 import { $, errText, signedIn, t } from "./staff_page.js";
+import { toast } from "./toast.js";
 
 const state = { me: null, status: "open", agents: [], rows: [] };
 
@@ -54,7 +54,7 @@ function render(row) {
   if (state.me.supervisor) {
     const select = el(
       "select",
-      { class: "select lm-agent", "aria-label": t("msgs.assign_to") },
+      { class: "select select--sm lm-agent", "aria-label": t("msgs.assign_to") },
       ...state.agents.map((a) => el("option", { value: String(a.user_id) }, `${a.display_name}（${t(`presence.${a.status}`)}）`)),
     );
     actions.append(

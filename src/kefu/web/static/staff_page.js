@@ -1,7 +1,8 @@
-// Shared start of the console's secondary pages (留言, supervisor view): the signed-in user in the top
-// bar, language switch, logout, and toasts.
+// The shared start of every staff page (console, 知识库, 留言, supervisor view, settings, sign-in): the
+// page's translator, the language switch, messages for API errors, avatars, and the signed-in user in
+// the top bar. Import it first: it translates the page as it loads.
 
-import { ApiError, api } from "./api.js";
+import { ApiError, api, errorText } from "./api.js";
 import { applyI18n, switchLocale, translator } from "./i18n.js";
 
 export const locale = document.body.dataset.locale;
@@ -15,15 +16,33 @@ for (const button of document.querySelectorAll(".lang-btn")) {
   button.addEventListener("click", () => switchLocale(button.dataset.lang));
 }
 
-/** A message for an API error (known codes translated, otherwise the server's message). */
+/** A message for a failed API call (known codes translated, otherwise the server's words). */
 export function errText(err) {
-  if (!(err instanceof ApiError)) return t("err.network");
-  const key = `err.${err.code}`;
-  const text = t(key, { message: err.message });
-  return text !== key ? text : err.message || t("err.generic", { message: err.code });
+  if (!(err instanceof ApiError) || err.code === "network") return t("err.network");
+  return errorText(t, err.code, err.message);
 }
 
-/** The signed-in user (redirects to the login page without a session); fills the top bar. */
+/** The first letter of a name, for an avatar. */
+export function initial(name) {
+  const trimmed = (name || "").trim();
+  return trimmed ? Array.from(trimmed)[0].toUpperCase() : "?";
+}
+
+/** One of six avatar colours, stable per id. */
+export function avatarTone(id) {
+  return `tone-${Math.abs(Number(id) || 0) % 6}`;
+}
+
+export function setAvatar(node, name, id) {
+  node.textContent = initial(name);
+  node.className = node.className.replace(/\btone-\d\b/g, "").trim();
+  node.classList.add(avatarTone(id));
+}
+
+/**
+ * The signed-in user (redirects to the sign-in page without a session): fills the top bar, shows the
+ * links only supervisors and admins may follow (``.needs-supervisor``), and wires 退出登录.
+ */
 export async function signedIn() {
   let me;
   try {
@@ -38,12 +57,11 @@ export async function signedIn() {
   const name = me.display_name || me.username;
   $("me-name").textContent = name;
   $("me-role").textContent = t(`role.${me.role}`);
-  $("me-avatar").textContent = Array.from(name.trim() || "?")[0].toUpperCase();
-  $("me-avatar").classList.add(`tone-${Math.abs(Number(me.id) || 0) % 6}`);
+  setAvatar($("me-avatar"), name, me.id);
   document.body.dataset.user = String(me.id);
   document.body.dataset.role = me.role;
   const supervisor = me.role === "admin" || me.role === "supervisor";
-  $("nav-supervisor").hidden = !supervisor;
+  for (const link of document.querySelectorAll(".needs-supervisor")) link.hidden = !supervisor;
   $("logout").addEventListener("click", async () => {
     try {
       await api("POST", "/api/v1/auth/logout", { auth: { csrf: me.csrf_token } });
@@ -51,7 +69,7 @@ export async function signedIn() {
       window.location.assign("/console/login");
     }
   });
-  return { ...me, supervisor, auth: () => ({ csrf: me.csrf_token }) };
+  return { ...me, supervisor, admin: me.role === "admin", auth: () => ({ csrf: me.csrf_token }) };
 }
 
 /** Human waiting time: "45 秒", "3 分钟". */

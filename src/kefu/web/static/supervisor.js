@@ -3,8 +3,8 @@
 // the WebSocket and reloads the overview when something moves (and every 10 s for the waiting times).
 
 import { Socket, api, el, wsUrl } from "./api.js";
-import { toast } from "./console_routing.js";
 import { $, duration, errText, signedIn, t } from "./staff_page.js";
+import { toast } from "./toast.js";
 
 const LONG_WAIT = 300;
 const state = { me: null, data: null, timer: null };
@@ -66,7 +66,7 @@ function queuePanel(queue, name, group) {
   const rows = queue.waiting.map((w) => {
     const select = el(
       "select",
-      { class: "select", "aria-label": t("sup.pick_agent") },
+      { class: "select select--sm", "aria-label": t("sup.pick_agent") },
       ...state.data.agents.map((a) => el("option", { value: String(a.user_id) }, `${a.display_name} ${a.load}/${a.capacity}`)),
     );
     return el(

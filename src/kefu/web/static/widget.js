@@ -4,6 +4,7 @@
 import { ApiError, Socket, api, errorText, newId, waitUntil, wsUrl } from "./api.js";
 import { applyI18n, translator } from "./i18n.js";
 import { Thread, saveBlob, showLightbox } from "./thread.js";
+import { LeaveMessage } from "./widget_leave.js";
 
 const TOKEN_KEY = "kefu_visitor_token";
 const OUTBOX_KEY = "kefu_outbox";
@@ -35,7 +36,6 @@ let ended = false;
 let outbox = loadOutbox(); // [{cid, text, gen, pick}]
 let queueText = ""; // the routing's latest "前面还有 2 位…" line for the open conversation
 let queueInfo = null; // the latest queue status ({state, leave_message}) for the open conversation
-let leftFor = null; // the conversation a message was left for (its form stays closed)
 let generation = 0;
 let readSent = 0;
 let lastTypingSent = 0;
@@ -43,6 +43,16 @@ let typingTimer = null;
 let unseen = 0;
 let convPromise = null;
 let errorTimer = null;
+
+const leave = new LeaveMessage({
+  t,
+  conv: () => (ended ? null : conv),
+  queueInfo: () => queueInfo,
+  customerName: () => (customer && customer.name) || "",
+  token: () => token,
+  showError: (text) => showError(text),
+  onQueue: (info) => onQueue(info),
+});
 
 function loadOutbox() {
   try {
@@ -148,90 +158,16 @@ function renderStatus() {
   const line = status === "queued" ? queueText || t("widget.queue_waiting") : "";
   $("queue-text").textContent = line;
   queueEl.hidden = !line;
-  renderLeave();
+  leave.render();
 }
 
-// ---- leave a message (留言) when nobody can serve the customer now ------------------------------
-
-const leaveForm = $("leave-form");
-const PHONE = /^\+?[0-9][0-9 -]{5,19}$/;
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+// ---- the waiting line ------------------------------------------------------------------------
 
 function onQueue(info) {
   queueInfo = info;
   queueText = typeof info.text === "string" ? info.text : "";
   renderStatus();
 }
-
-function renderLeave() {
-  const offer = Boolean(conv && !ended && conv.status === "queued" && queueInfo && queueInfo.leave_message && leftFor !== conv.id);
-  if (offer && leaveForm.hidden) {
-    $("leave-error").hidden = true;
-    if (!$("leave-text").value) $("leave-text").value = lastCustomerText();
-  }
-  leaveForm.hidden = !offer;
-  $("keep-waiting").hidden = !(offer && queueInfo.state === "timeout");
-  body.classList.toggle("is-leaving", offer);
-}
-
-/** What the customer already wrote in this conversation, as a start for the message. */
-function lastCustomerText() {
-  const mine = messages.querySelectorAll(".msg--mine .msg__text");
-  return Array.from(mine, (node) => node.textContent || "").filter(Boolean).join("\n").slice(0, 1000);
-}
-
-function leaveProblem(field, text) {
-  $("leave-error").textContent = text;
-  $("leave-error").hidden = false;
-  field.setAttribute("aria-invalid", "true");
-  field.focus();
-}
-
-leaveForm.addEventListener("submit", async (event) => {
-  event.preventDefault();
-  const contactInput = $("leave-contact");
-  const textInput = $("leave-text");
-  contactInput.removeAttribute("aria-invalid");
-  textInput.removeAttribute("aria-invalid");
-  const contact = contactInput.value.trim();
-  const text = textInput.value.trim();
-  if (!contact) return leaveProblem(contactInput, t("leave.need_contact"));
-  if (!PHONE.test(contact) && !EMAIL.test(contact)) return leaveProblem(contactInput, t("leave.bad_contact"));
-  if (!text) return leaveProblem(textInput, t("leave.need_text"));
-  if (!conv) return;
-  const id = conv.id;
-  $("leave-submit").disabled = true;
-  try {
-    await api("POST", "/api/v1/routing/leave-messages", {
-      body: { text, contact, name: (customer && customer.name) || "", conversation_id: id },
-      auth: { token },
-    });
-    leftFor = id;
-    textInput.value = "";
-    $("leave-done-hint").textContent = t("leave.done_hint", { contact });
-    $("leave-done").hidden = false;
-    renderLeave();
-  } catch (err) {
-    $("leave-error").textContent = errorText(t, err.code, err.message);
-    $("leave-error").hidden = false;
-  } finally {
-    $("leave-submit").disabled = false;
-  }
-});
-
-$("keep-waiting").addEventListener("click", async () => {
-  if (!conv) return;
-  const id = conv.id;
-  $("keep-waiting").disabled = true;
-  try {
-    const data = await api("POST", `/api/v1/routing/conversations/${id}/keep-waiting`, { auth: { token } });
-    if (conv && conv.id === id && data.queue) onQueue(data.queue);
-  } catch (err) {
-    showError(errorText(t, err.code, err.message));
-  } finally {
-    $("keep-waiting").disabled = false;
-  }
-});
 
 async function loadQueue() {
   if (!conv || conv.status !== "queued") return;
@@ -285,7 +221,7 @@ function startNewThread() {
   newThread();
   ended = false;
   endedEl.hidden = true;
-  $("leave-done").hidden = true;
+  leave.reset();
   body.classList.remove("is-ended");
   for (const entry of outbox) {
     old.discard(entry.cid);
