@@ -10,6 +10,7 @@ from kefu.clock import Clock, SystemClock
 from kefu.config import Settings
 from kefu.context import Context
 from kefu.storage.database import create_engine, create_session_factory
+from kefu.storage.message_writer import open_writer
 from kefu.storage.migrate import upgrade
 
 
@@ -21,7 +22,16 @@ async def open_context(settings: Settings, clock: Clock | None = None) -> AsyncI
     bus = InProcessBus()
     try:
         await upgrade(engine)
-        yield Context(settings, create_session_factory(engine), bus, clock or SystemClock())
+        writer = open_writer(
+            settings.database_url,
+            max_in_flight=settings.message_max_in_flight,
+            wait_seconds=settings.message_wait_seconds,
+        )
+        await writer.start()
+        try:
+            yield Context(settings, create_session_factory(engine), bus, clock or SystemClock(), writer)
+        finally:
+            await writer.close()
     finally:
         await bus.close()
         await engine.dispose()

@@ -50,6 +50,9 @@ def _run(settings: Settings) -> None:
         port=settings.port,
         log_level=settings.log_level,
         ws_max_size=settings.max_ws_frame_bytes * 2,
+        # Chat frames are a few hundred bytes: compressing them costs more CPU and per-socket memory
+        # (zlib state) than it saves (docs/performance.md). KEFU_WS_PER_MESSAGE_DEFLATE=true turns it on.
+        ws_per_message_deflate=settings.ws_per_message_deflate,
     )
 
 

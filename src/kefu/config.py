@@ -51,6 +51,11 @@ class Settings(BaseSettings):
     log_level: str = "info"
     routing_tick_seconds: float = Field(default=1.0, gt=0)
     presence_grace_seconds: int = Field(default=60, ge=0)
+    # The message path (docs/performance.md): sends in flight before new ones wait, how long they wait
+    # before an ``overloaded`` (retryable) answer, and whether sockets compress frames.
+    message_max_in_flight: int = Field(default=2000, ge=1)
+    message_wait_seconds: float = Field(default=2.0, ge=0)
+    ws_per_message_deflate: bool = False
 
     @classmethod
     def settings_customise_sources(

@@ -7,18 +7,21 @@ from dataclasses import dataclass, field
 from kefu.bus.base import EventBus
 from kefu.clock import Clock
 from kefu.config import Settings
+from kefu.storage.message_writer import MessageWriter
 from kefu.storage.uow import SessionFactory, UnitOfWork
 from kefu.texts.book import TextBook
 
 
 @dataclass(frozen=True, slots=True)
 class Context:
-    """Settings, database, bus and clock, and the node's copy of the organisation's texts."""
+    """Settings, database (sessions for everything, the message writer for customer and agent messages),
+    bus and clock, and the node's copy of the organisation's texts."""
 
     settings: Settings
     sessions: SessionFactory
     bus: EventBus
     clock: Clock
+    messages: MessageWriter
     texts: TextBook = field(default_factory=TextBook)
 
     def uow(self) -> UnitOfWork:

@@ -56,3 +56,14 @@ class TooLarge(KefuError):
 
     code = "too_large"
     status = 413
+
+
+class Overloaded(KefuError):
+    """The server is too busy to take this now; nothing was stored, and the same request may be retried.
+
+    WebSocket clients get an ``error`` frame with ``retryable: true`` and resend with the same
+    ``client_msg_id`` (so a retry can never store a message twice).
+    """
+
+    code = "overloaded"
+    status = 503

@@ -9,19 +9,18 @@ import json
 import re
 from typing import Any
 
-from sqlalchemy.exc import IntegrityError
-
 from kefu.context import Context
-from kefu.conversations import lifecycle
+from kefu.conversations import lifecycle, sending
 from kefu.conversations.status import CloseReason, ConversationScope, Status
 from kefu.conversations.views import ConversationView, MessageView, scope_of
 from kefu.errors import Conflict, InvalidInput, PermissionDenied
 from kefu.events import ConversationRead, MessageCreated, Typing
 from kefu.security.access import load_visible, may_manage
 from kefu.security.principals import AgentPrincipal, CustomerPrincipal, Principal
+from kefu.storage.message_writer import NewAttachment
 from kefu.storage.repositories import conversations as conversation_repo
 from kefu.storage.repositories import messages as message_repo
-from kefu.storage.tables import Attachment, Conversation, Message
+from kefu.storage.tables import Attachment, Message
 from kefu.storage.uow import UnitOfWork
 from kefu.texts import Phrase
 
@@ -127,13 +126,6 @@ async def _scope(uow: UnitOfWork, conversation_id: int) -> ConversationScope:
     return scope_of(row)
 
 
-def _ensure_may_write(principal: Principal, conversation: Conversation) -> None:
-    if conversation.status == Status.CLOSED:
-        raise Conflict("conversation is closed", code="conversation_closed")
-    if isinstance(principal, AgentPrincipal) and conversation.assignee_id != principal.user_id:
-        raise PermissionDenied("take the conversation before replying", code="not_assignee")
-
-
 async def send_message(
     ctx: Context,
     principal: Principal,
@@ -141,52 +133,29 @@ async def send_message(
     text: str,
     *,
     client_msg_id: str | None = None,
-    attachment: Attachment | None = None,
+    attachment: NewAttachment | None = None,
     meta: dict[str, Any] | None = None,
 ) -> tuple[MessageView, bool]:
     """Store a message and return it with ``True``; a resend of a known ``client_msg_id`` returns the
     original with ``False`` and stores nothing.
+
+    The message writer numbers, stores and commits it, batched with concurrent sends (see
+    ``storage/message_writer.py``); the answer and the MessageCreated event come only after that
+    commit. Overloaded (retryable, nothing stored) if too many sends are already waiting.
     """
     check_text(ctx, text, allow_empty=attachment is not None)
     check_client_msg_id(client_msg_id)
-    async with ctx.uow() as uow:
-        # The row lock serialises sends to one conversation, so the resend check below sees every
-        # committed message and numbering never races.
-        conversation = await load_visible(uow.session, principal, conversation_id, lock=True)
-        if client_msg_id is not None:
-            earlier = await message_repo.find_by_client_msg_id(uow.session, conversation_id, client_msg_id)
-            if earlier is not None:
-                return MessageView.of(earlier), False
-        _ensure_may_write(principal, conversation)
-        if attachment is not None:
-            attachment.conversation_id = conversation_id
-            uow.session.add(attachment)
-            await uow.session.flush()
-        sender_user_id = principal.user_id if isinstance(principal, AgentPrincipal) else None
-        try:
-            view = await append_message(
-                uow,
-                ctx,
-                conversation_id,
-                sender_kind=principal.kind,
-                text=text,
-                sender_user_id=sender_user_id,
-                client_msg_id=client_msg_id,
-                attachment=attachment,
-                meta=meta,
-                scope=scope_of(conversation),
-            )
-            await uow.commit()
-        except IntegrityError:
-            # A concurrent resend won the race for this client_msg_id: answer with its message.
-            await uow.rollback()
-            if client_msg_id is None:
-                raise
-            earlier = await message_repo.find_by_client_msg_id(uow.session, conversation_id, client_msg_id)
-            if earlier is None:
-                raise
-            return MessageView.of(earlier), False
-        return view, True
+    written = await ctx.messages.write(
+        sending.new_message(ctx, principal, conversation_id, text, client_msg_id, attachment, meta)
+    )
+    if written.outcome == "refused":
+        return await sending.refusal(ctx, principal, conversation_id, written), False
+    assert written.message is not None
+    assert written.scope is not None
+    view = sending.message_view(written.message)
+    if written.outcome == "created":
+        await ctx.bus.publish(MessageCreated(view, written.scope))
+    return view, written.outcome == "created"
 
 
 async def close(ctx: Context, principal: Principal, conversation_id: int) -> ConversationView:

@@ -14,6 +14,7 @@ from kefu.conversations.views import MessageView
 from kefu.errors import InvalidInput, NotFound, TooLarge
 from kefu.security.access import load_visible
 from kefu.security.principals import Principal
+from kefu.storage.message_writer import NewAttachment
 from kefu.storage.repositories import messages as message_repo
 from kefu.storage.tables import Attachment
 
@@ -61,7 +62,7 @@ def safe_filename(name: str, content_type: str) -> str:
 class StoredFile:
     """An attachment on disk and where to find it."""
 
-    attachment: Attachment
+    attachment: NewAttachment
     path: Path
 
 
@@ -78,7 +79,7 @@ def _write_file(ctx: Context, filename: str, data: bytes) -> StoredFile:
         handle.flush()
         os.fsync(handle.fileno())
     temporary.replace(path)
-    row = Attachment(
+    row = NewAttachment(
         filename=safe_filename(filename, content_type),
         content_type=content_type,
         size=len(data),

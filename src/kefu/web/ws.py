@@ -20,11 +20,12 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from kefu.channels.web import resolve_visitor
 from kefu.context import Context
 from kefu.conversations import actions
-from kefu.errors import KefuError, NotAuthenticated
+from kefu.errors import KefuError, NotAuthenticated, Overloaded
 from kefu.routing import presence
 from kefu.security.access import load_visible
 from kefu.security.auth import resolve_session
 from kefu.security.principals import AgentPrincipal, Principal
+from kefu.storage.errors import is_transient
 from kefu.web.deps import SESSION_COOKIE
 from kefu.web.hub import Connection, Frame, Hub
 
@@ -184,8 +185,16 @@ async def handle_frame(ctx: Context, hub: Hub, connection: Connection, raw: str)
         return await _dispatch(ctx, hub, connection, frame)
     except ValidationError as exc:
         return _error("bad_frame", exc.errors()[0]["msg"], client_msg_id=client_msg_id)
+    except Overloaded as exc:
+        # Nothing was stored: the client sends the same frame (same client_msg_id) again shortly.
+        return _error(exc.code, exc.message, client_msg_id=client_msg_id, retryable=True)
     except KefuError as exc:
         return _error(exc.code, exc.message, client_msg_id=client_msg_id, conversation_id=data.get("conversation_id"))
+    except Exception as exc:
+        if not is_transient(exc):
+            raise
+        # The database is busy (pool exhausted, lock timeout): the frame changed nothing; say so, keep the socket.
+        return _error("overloaded", "server busy; send again shortly", client_msg_id=client_msg_id, retryable=True)
 
 
 async def _dispatch(ctx: Context, hub: Hub, connection: Connection, frame: _Frame) -> Frame | None:
