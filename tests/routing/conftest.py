@@ -24,7 +24,7 @@ _names = itertools.count(1)
 @pytest.fixture
 async def rctx(ctx: Context) -> AsyncIterator[Context]:
     """The demo context with routing listening on its bus."""
-    unsubscribe = ctx.bus.subscribe(runtime.listener(ctx), Delivery.ONCE)
+    unsubscribe = ctx.bus.subscribe(runtime.listener(ctx), Delivery.ONCE, concurrency=runtime.ROUTING_CONCURRENCY)
     yield ctx
     unsubscribe()
 

@@ -30,8 +30,9 @@ class EventBus(Protocol):
         """Hand ``event`` to the listeners; it does not wait for them to run."""
         ...
 
-    def subscribe(self, listener: Listener, delivery: Delivery) -> Callable[[], None]:
-        """Register a listener that runs as ``delivery`` says; returns a function that unsubscribes it."""
+    def subscribe(self, listener: Listener, delivery: Delivery, *, concurrency: int = 1) -> Callable[[], None]:
+        """Register a listener that runs as ``delivery`` says (``concurrency`` events at once, 1: in
+        order); returns a function that unsubscribes it."""
         ...
 
     @property

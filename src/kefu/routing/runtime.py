@@ -19,6 +19,8 @@ from kefu.routing import assignment, leave, presence, timers
 from kefu.routing import queue as queue_mod
 from kefu.storage.repositories import routing as routing_repo
 
+ROUTING_CONCURRENCY = 10
+
 
 def listener(ctx: Context) -> Listener:
     """The routing listener for ``ctx``'s bus."""
@@ -59,7 +61,9 @@ async def _on_presence(ctx: Context, event: PresenceChanged) -> None:
 async def start(ctx: Context) -> Callable[[], Awaitable[None]]:
     """Subscribe the listener and start the timers; returns the async function that stops both."""
     await presence.reset_connections(ctx)  # no socket of this node survived its restart
-    unsubscribe = ctx.bus.subscribe(listener(ctx), Delivery.ONCE)
+    # Routing's work is race-free by design (guarded updates, row locks, SKIP LOCKED) and mostly waits
+    # on the database, so hand-overs are served side by side rather than one after another.
+    unsubscribe = ctx.bus.subscribe(listener(ctx), Delivery.ONCE, concurrency=ROUTING_CONCURRENCY)
     stop_timers = timers.start(ctx)
 
     async def stop() -> None:
