@@ -121,10 +121,12 @@ async def run(args: argparse.Namespace) -> dict[str, object]:
             handed: dict[int, float] = {}
             assigned: dict[int, float] = {}
             all_assigned = asyncio.Event()
+            done = {cid: asyncio.Event() for cid in ids}
 
             async def record(event: Event) -> None:
                 if isinstance(event, ConversationChanged) and event.change == "assigned":
                     assigned.setdefault(event.conversation_id, time.perf_counter())
+                    done[event.conversation_id].set()
                     if len(assigned) == len(ids):
                         all_assigned.set()
 
@@ -139,6 +141,10 @@ async def run(args: argparse.Namespace) -> dict[str, object]:
                     cid = queue.get_nowait()
                     handed[cid] = time.perf_counter()
                     await _handover(ctx, cid, group_ids[cid % len(group_ids)], reasons[cid % len(reasons)])
+                    # Listeners run after publish, so wait for this one's agent before the next hand-over:
+                    # ``concurrency`` hand-overs in flight, as when routing ran inside the hand-over.
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(done[cid].wait(), timeout=30)
                     if len(handed) % 250 == 0:
                         print(f"  handed over {len(handed)}, assigned {len(assigned)}", flush=True)
 
