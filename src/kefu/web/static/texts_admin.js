@@ -3,7 +3,7 @@
 // The page's own words live here so the module stays self-contained.
 
 import { api, el } from "./api.js";
-import { toast } from "./console_routing.js";
+import { toast } from "./toast.js";
 import { $, errText, locale, signedIn } from "./staff_page.js";
 
 const WORDS = {
