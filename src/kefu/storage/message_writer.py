@@ -25,7 +25,7 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from kefu.conversations.status import ConversationScope, Status
 from kefu.errors import Overloaded
@@ -199,6 +199,30 @@ def results_of(
             message = originals.get(key) if key is not None else None
         out.append(Written(outcome, message, scope))
     return out
+
+
+def originals_of(
+    rows: Sequence[Sequence[Any]], parse_time: Callable[[Any], datetime]
+) -> dict[tuple[int, str], StoredMessage]:
+    """Earlier messages found by ``SELECT_ORIGINALS`` (either engine), keyed by conversation and
+    ``client_msg_id``; ``parse_time`` turns the engine's timestamp into a datetime."""
+    found: dict[tuple[int, str], StoredMessage] = {}
+    for row in rows:
+        attachment = StoredAttachment(int(row[10]), row[11], row[12], int(row[13])) if row[10] is not None else None
+        found[(int(row[1]), row[7])] = StoredMessage(
+            id=int(row[0]),
+            conversation_id=int(row[1]),
+            seq=int(row[2]),
+            sender_kind=row[3],
+            sender_user_id=row[4],
+            sender_name=row[5],
+            text=row[6],
+            client_msg_id=row[7],
+            meta=row[8],
+            created_at=parse_time(row[9]),
+            attachment=attachment,
+        )
+    return found
 
 
 def stored_of(send: NewMessage, message_id: int, seq: int, attachment_id: int | None) -> StoredMessage:

@@ -19,9 +19,9 @@ from kefu.storage.message_writer import (
     ConversationRow,
     MessageWriter,
     NewMessage,
-    StoredAttachment,
     StoredMessage,
     Written,
+    originals_of,
     plan_batch,
     results_of,
     stored_of,
@@ -180,20 +180,4 @@ async def _originals(connection: Any, batch: Sequence[NewMessage]) -> dict[tuple
     if not keys:
         return {}
     rows = await connection.fetch(SELECT_ORIGINALS, [k[0] for k in keys], [k[1] for k in keys])
-    found: dict[tuple[int, str], StoredMessage] = {}
-    for row in rows:
-        attachment = StoredAttachment(int(row[10]), row[11], row[12], int(row[13])) if row[10] is not None else None
-        found[(int(row[1]), row[7])] = StoredMessage(
-            id=int(row[0]),
-            conversation_id=int(row[1]),
-            seq=int(row[2]),
-            sender_kind=row[3],
-            sender_user_id=row[4],
-            sender_name=row[5],
-            text=row[6],
-            client_msg_id=row[7],
-            meta=row[8],
-            created_at=row[9],
-            attachment=attachment,
-        )
-    return found
+    return originals_of(rows, lambda value: value)
