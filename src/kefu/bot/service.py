@@ -19,6 +19,7 @@ from kefu.bot import actions
 from kefu.bot.embeddings import Embedder, load_embedder
 from kefu.bot.entries import all_entries
 from kefu.bot.index import BotIndex
+from kefu.bot.intents import Intent, classify
 from kefu.bot.live import anger_detector, bot_settings, build_policy
 from kefu.bot.policy import BotSettings, Policy, State, Turn
 from kefu.bot.settings import FIELDS, effective_settings
@@ -27,6 +28,8 @@ from kefu.context import Context
 from kefu.conversations.status import Status
 from kefu.errors import Conflict, InvalidInput, NotFound
 from kefu.events import BotSettingsChanged, Event, KnowledgeChanged, MessageCreated
+from kefu.flows.runtime import Customer, FlowRuntime, SideAnswer
+from kefu.flows.state import Said
 from kefu.security.access import load_visible
 from kefu.security.principals import CustomerPrincipal
 from kefu.storage.repositories import bot as bot_repo
@@ -41,8 +44,9 @@ log = logging.getLogger(__name__)
 class BotService:
     """Owns the index and answers messages; ``drain()`` waits for pending work (tests, shutdown)."""
 
-    def __init__(self, ctx: Context) -> None:
+    def __init__(self, ctx: Context, flows: FlowRuntime | None = None) -> None:
         self.ctx = ctx
+        self.flows = flows
         self.settings: BotSettings = bot_settings(ctx.settings)  # until the stored ones are read at start
         self.is_angry = anger_detector(ctx.settings.bot_anger_threshold)
         self.policy = Policy(BotIndex([], None), self.settings, self.is_angry, ctx.texts)
@@ -181,10 +185,36 @@ class BotService:
             state = State(conversation.bot_failures, is_vip, tuple(recent), conversation.locale, conversation.channel)
             pick = _pick_of(message.meta)
             text = message.text
+            meta = _meta(message.meta)
+            who = Customer(conversation_id, conversation.customer_id, conversation.locale, conversation.channel)
         if not text.strip() and pick is None:
             return  # An attachment alone: leave it for a person to look at.
+        if self.flows is not None:
+            run = await self.flows.active(conversation_id)
+            if run is not None:
+                await self.flows.take(run, who, text, meta, self._side_answer(state))
+                return
+            if pick is None and classify(text) is not Intent.HUMAN:
+                key = self.flows.library.match(text)
+                if key is not None and await self.flows.begin(key, who, text):
+                    return
         turn = await asyncio.to_thread(self._respond, self.policy, text, state, pick)
         await actions.apply_turn(self.ctx, conversation_id, turn, message_id)
+
+    def side_answer(self, locale: str) -> SideAnswer:
+        """Side answers for a flow's test run (no conversation behind it)."""
+        return self._side_answer(State(locale=locale))
+
+    def _side_answer(self, state: State) -> SideAnswer:
+        """The bot's confident answer to a question asked in the middle of a flow (None if it has none)."""
+
+        async def answer(text: str) -> list[Said] | None:
+            turn = await asyncio.to_thread(self._respond, self.policy, text, state, None)
+            if turn.outcome != "answered" or turn.handover is not None:
+                return None
+            return [Said(reply.text, reply.meta) for reply in turn.replies]
+
+        return answer
 
     def _respond(self, policy: Policy, text: str, state: State, pick: int | None) -> Turn:
         """The policy's turn, off the event loop (a search with dense embeddings takes tens of ms);

@@ -192,6 +192,7 @@ async def enqueue(ctx: Context, conversation_id: int, *, announce: bool) -> None
             handover_reason=row.handover_reason,
             money_group=bool(group and group.is_money),
         )
+        priority = max(priority, row.priority)  # a journey may have asked for more (e.g. a stolen account)
         timeout = group.queue_timeout_seconds if group is not None else queue_mod.DEFAULT_QUEUE_TIMEOUT
         deadline = now + timedelta(seconds=timeout)
         if not await routing_repo.update_waiting(
