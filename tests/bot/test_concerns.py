@@ -21,6 +21,7 @@ MONEY_TROUBLE = [
     "钱扣了订单还是待付款",
     "自动续费莫名其妙扣了钱",
     "退款还没到账",
+    "退款说成功了但钱没回来",
     "payment failed but I was charged",
     "I was charged twice",
     "my refund never arrived",
