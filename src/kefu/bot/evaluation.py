@@ -25,7 +25,7 @@ from kefu.bot.policy import Policy, State, Turn
 from kefu.config import Settings
 
 ProgressCallback = Callable[[int, int], None]
-Decision = Literal["answer", "clarify", "decline", "handover", "smalltalk"]
+Decision = Literal["answer", "clarify", "decline", "handover", "smalltalk", "flow"]
 DECISIONS: tuple[Decision, ...] = get_args(Decision)
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -79,6 +79,7 @@ class EvalReport:
     decline_share: float = 0.0
     handover_share: float = 0.0
     smalltalk_share: float = 0.0
+    flow_share: float = 0.0  # a guided journey started
     handed_over_share: float = 0.0  # any turn that queues the conversation for a person
     answer_precision: float = 0.0  # share of direct answers whose entry is right
     latency_p50_ms: float = 0.0  # one whole turn of the policy, not only the search
@@ -170,7 +171,9 @@ def load_queries(path: Path) -> list[EvalQuery]:
 
 
 def decision_of(turn: Turn) -> Decision:
-    """What the customer sees first: an answer, suggestions, a decline, a hand-over or small talk."""
+    """What the customer sees first: an answer, suggestions, a decline, a hand-over, small talk or a journey."""
+    if turn.start_flow is not None and not turn.replies:
+        return "flow"
     kind = turn.replies[0].meta.get("kind") if turn.replies else None
     for decision in DECISIONS:
         if kind == decision:
@@ -236,6 +239,7 @@ class Evaluation:
         report.decline_share = kinds["decline"] / n
         report.handover_share = kinds["handover"] / n
         report.smalltalk_share = kinds["smalltalk"] / n
+        report.flow_share = kinds["flow"] / n
         report.handed_over_share = handed_over / n
         report.answer_precision = answered_right / kinds["answer"] if kinds["answer"] else 0.0
         if latencies:

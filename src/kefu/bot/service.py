@@ -13,15 +13,15 @@ import json
 import logging
 import threading
 from collections.abc import Callable, Coroutine
+from datetime import datetime
 from typing import Any
 
 from kefu.bot import actions
 from kefu.bot.embeddings import Embedder, load_embedder
 from kefu.bot.entries import all_entries
 from kefu.bot.index import BotIndex
-from kefu.bot.intents import Intent, classify
 from kefu.bot.live import anger_detector, bot_settings, build_policy
-from kefu.bot.policy import BotSettings, Policy, State, Turn
+from kefu.bot.policy import BotSettings, Journeys, Policy, State, Turn
 from kefu.bot.settings import FIELDS, effective_settings
 from kefu.bus import Delivery
 from kefu.context import Context
@@ -30,6 +30,7 @@ from kefu.errors import Conflict, InvalidInput, NotFound
 from kefu.events import BotSettingsChanged, Event, KnowledgeChanged, MessageCreated
 from kefu.flows.runtime import Customer, FlowRuntime, SideAnswer
 from kefu.flows.state import Said
+from kefu.routing import hours
 from kefu.security.access import load_visible
 from kefu.security.principals import CustomerPrincipal
 from kefu.storage.repositories import bot as bot_repo
@@ -49,6 +50,8 @@ class BotService:
         self.flows = flows
         self.settings: BotSettings = bot_settings(ctx.settings)  # until the stored ones are read at start
         self.is_angry = anger_detector(ctx.settings.bot_anger_threshold)
+        # Guided journeys the policy may start (the flows package sets them; None: answer from the KB only).
+        self.journeys: Journeys | None = _FlowTriggers(self, flows) if flows is not None else None
         self.policy = Policy(BotIndex([], None), self.settings, self.is_angry, ctx.texts)
         self._locks: dict[int, tuple[asyncio.Lock, int]] = {}
         self._tasks: set[asyncio.Task[None]] = set()
@@ -122,7 +125,7 @@ class BotService:
     def use_settings(self, settings: BotSettings) -> None:
         """Answer from now on with ``settings`` (the index stays; a policy is cheap to make)."""
         self.settings = settings
-        self.policy = Policy(self.policy.index, settings, self.is_angry, self.ctx.texts)
+        self.policy = Policy(self.policy.index, settings, self.is_angry, self.ctx.texts, journeys=self.journeys)
 
     async def rebuild(self) -> None:
         """Re-index the active knowledge base and dictionary; return once the index includes every
@@ -151,7 +154,7 @@ class BotService:
                 build_policy, self.ctx.settings, entries, now, words, synonyms, self._embedder
             )
             # With the settings in force now (an admin may have changed them during the build).
-            self.policy = Policy(built.index, self.settings, self.is_angry, self.ctx.texts)
+            self.policy = Policy(built.index, self.settings, self.is_angry, self.ctx.texts, journeys=self.journeys)
             self._rebuilds_covered = covers
             self.builds += 1
             log.info("bot index rebuilt: %d active entries", len(self.policy.index))
@@ -181,8 +184,18 @@ class BotService:
                 return  # Already answered (a newer message follows it).
             customer = await customer_repo.get_customer(uow.session, conversation.customer_id)
             recent = await bot_repo.recent_customer_texts(uow.session, conversation_id, message.seq)
-            is_vip = bool(customer and customer.is_vip)
-            state = State(conversation.bot_failures, is_vip, tuple(recent), conversation.locale, conversation.channel)
+            last_bot = _meta(await bot_repo.last_bot_meta(uow.session, conversation_id, message.seq))
+            hours_of_groups = await bot_repo.group_hours(uow.session)
+            state = State(
+                conversation.bot_failures,
+                bool(customer and customer.is_vip),
+                tuple(recent),
+                conversation.locale,
+                conversation.channel,
+                last_bot_kind=str(last_bot["kind"]) if isinstance(last_bot.get("kind"), str) else None,
+                money_group_id=await bot_repo.money_group_id(uow.session),
+                within_hours=_open_now(hours_of_groups, self.ctx.clock.now()),
+            )
             pick = _pick_of(message.meta)
             text = message.text
             meta = _meta(message.meta)
@@ -194,11 +207,11 @@ class BotService:
             if run is not None:
                 await self.flows.take(run, who, text, meta, self._side_answer(state))
                 return
-            if pick is None and classify(text) is not Intent.HUMAN:
-                key = self.flows.library.match(text)
-                if key is not None and await self.flows.begin(key, who, text):
-                    return
         turn = await asyncio.to_thread(self._respond, self.policy, text, state, pick)
+        if turn.start_flow is not None and self.flows is not None:
+            await actions.apply_turn(self.ctx, conversation_id, turn, message_id)  # no replies: the flow speaks
+            if await self.flows.begin(turn.start_flow, who, text):
+                return
         await actions.apply_turn(self.ctx, conversation_id, turn, message_id)
 
     def side_answer(self, locale: str) -> SideAnswer:
@@ -242,7 +255,15 @@ class BotService:
             if not await bot_repo.add_feedback(uow.session, row):
                 raise Conflict("feedback already given for this answer", code="feedback_exists")
             await uow.commit()
-            state = State(conversation.bot_failures, False, (), conversation.locale, conversation.channel)
+            hours_of_groups = await bot_repo.group_hours(uow.session)
+            state = State(
+                conversation.bot_failures,
+                False,
+                (),
+                conversation.locale,
+                conversation.channel,
+                within_hours=_open_now(hours_of_groups, self.ctx.clock.now()),
+            )
             in_bot = conversation.status == Status.BOT
         if not helpful and in_bot:
             turn = self.policy.unhelpful(meta, state)
@@ -257,6 +278,25 @@ def _meta(raw: str | None) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
+def _open_now(hours_of_groups: list[str | None], now: datetime) -> bool:
+    """People are at work: some skill group is open now (no groups: the shared queue, always open)."""
+    return not hours_of_groups or any(hours.parse(h).is_open(now) for h in hours_of_groups)
+
+
 def _pick_of(raw: str | None) -> int | None:
     pick = _meta(raw).get("pick")
     return pick if isinstance(pick, int) else None
+
+
+class _FlowTriggers:
+    """The policy's view of the flows' triggers: keywords and patterns in the text, or the knowledge
+    entry the text matched (the flows name entries by their question)."""
+
+    def __init__(self, bot: BotService, flows: FlowRuntime) -> None:
+        self.bot = bot
+        self.flows = flows
+
+    def match(self, text: str, entry_id: int | None) -> str | None:
+        """The key of the flow to start, if one fits."""
+        entry = self.bot.policy.index.entry(entry_id) if entry_id is not None else None
+        return self.flows.library.match(text, entry.question if entry is not None else None)

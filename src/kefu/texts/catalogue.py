@@ -106,6 +106,11 @@ _TEXTS = (
         "This concerns your money or account security, so I'm connecting you to a human agent.",
     ),
     _text(
+        "handover.money",
+        "这个问题涉及您的资金，我马上为您转接负责支付的人工客服核实处理，请稍候。",
+        "This concerns your money, so I'm connecting you to our payments team to check it. One moment, please.",
+    ),
+    _text(
         "handover.bot_failed",
         "抱歉我没能解决您的问题，正在为您转接人工客服。",
         "Sorry I couldn't solve this. Connecting you to a human agent.",
