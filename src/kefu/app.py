@@ -17,6 +17,7 @@ from kefu.bus import Delivery
 from kefu.channels.registry import Channels, outbound_listener
 from kefu.clock import Clock
 from kefu.config import Settings
+from kefu.integrations import sync as integrations_sync
 from kefu.routing import runtime as routing_runtime
 from kefu.texts import sync as texts_sync
 from kefu.web import (
@@ -24,6 +25,7 @@ from kefu.web import (
     api_bot,
     api_bot_settings,
     api_conversations,
+    api_integrations,
     api_routing,
     api_texts,
     api_visitor,
@@ -57,6 +59,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         async with open_context(settings, clock) as ctx:
             stop_texts = await texts_sync.start(ctx)
+            stop_integrations = integrations_sync.start(ctx)
             hub = Hub(ctx)
             unsubscribe = ctx.bus.subscribe(hub.on_event, Delivery.EVERY_NODE)
             channels = Channels()
@@ -83,6 +86,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
                 stop_outbound()
                 unsubscribe()
                 stop_texts()
+                stop_integrations()
                 await ctx.bus.close()
 
     app = FastAPI(
@@ -99,6 +103,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     app.include_router(api_bot_settings.router)
     app.include_router(api_routing.router)
     app.include_router(api_texts.router)
+    app.include_router(api_integrations.router)
     app.include_router(ws.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
