@@ -158,12 +158,12 @@ async def call_config(
     while attempts < config.max_attempts:
         if attempts:
             await asyncio.sleep(_backoff(attempts))
-        attempts += 1
         try:
             target = await ssrf.check_url(config.url, allow_private=config.allow_private)
         except ssrf.UnsafeURL as exc:
             result = _Attempt("unavailable", {}, exc.message, None)
             break
+        attempts += 1
         sent = time.perf_counter()
         result = await _attempt(ctx, config, target, body, idempotency_key)
         backend_s += time.perf_counter() - sent

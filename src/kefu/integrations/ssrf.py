@@ -66,8 +66,8 @@ def forbidden_kind(address: IPAddress) -> str | None:
         ("loopback", address.is_loopback),
         ("link-local", address.is_link_local),
         ("multicast", address.is_multicast),
-        ("private", address.is_private),
         ("reserved", address.is_reserved),
+        ("private", address.is_private),
         ("non-global", not address.is_global),
     )
     return next((kind for kind, hit in checks if hit), None)

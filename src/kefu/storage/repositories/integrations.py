@@ -38,4 +38,4 @@ async def user_names(session: AsyncSession, user_ids: set[int]) -> dict[int, str
     if not user_ids:
         return {}
     rows = await session.execute(select(User.id, User.display_name).where(User.id.in_(user_ids)))
-    return dict(rows.tuples())
+    return {int(row[0]): str(row[1]) for row in rows}
