@@ -27,7 +27,9 @@ def test_an_admin_creates_lists_tests_changes_and_deletes(admin: TestClient, bac
     assert action["secret_set"] is True
     assert action["secret_last4"] == SECRET[-4:]
     assert (action["timeout_ms"], action["max_attempts"], action["enabled"]) == (5000, 3, True)
-    assert action["updated_by_name"] == "管理员" or action["updated_by"] is not None
+    me = admin.get("/api/v1/auth/me").json()["user"]
+    assert (action["updated_by"], action["updated_by_name"]) == (me["id"], me["display_name"])
+    assert admin.get(ACTIONS).json()["actions"][0]["updated_by_name"] == me["display_name"]
 
     tested = admin.post(f"{ACTIONS}/find_order/test", json={"params": {"order_no": "202612010001"}})
     assert tested.status_code == 200, tested.text
