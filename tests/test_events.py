@@ -63,6 +63,7 @@ SAMPLES: dict[type, events.Event] = {
     events.PresenceChanged: events.PresenceChanged(3, "online", 5),
     events.TextsChanged: events.TextsChanged("agent.joined", "en", overridden=True),
     events.FlowsChanged: events.FlowsChanged("forgot_password"),
+    events.IntegrationsChanged: events.IntegrationsChanged("find_order", deleted=True),
 }
 
 

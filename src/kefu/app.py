@@ -19,6 +19,7 @@ from kefu.clock import Clock
 from kefu.config import Settings
 from kefu.flows.backend import call_action
 from kefu.flows.runtime import FlowRuntime
+from kefu.integrations import sync as integrations_sync
 from kefu.routing import runtime as routing_runtime
 from kefu.texts import sync as texts_sync
 from kefu.web import (
@@ -27,6 +28,7 @@ from kefu.web import (
     api_bot_settings,
     api_conversations,
     api_flows,
+    api_integrations,
     api_routing,
     api_texts,
     api_visitor,
@@ -60,6 +62,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         async with open_context(settings, clock) as ctx:
             stop_texts = await texts_sync.start(ctx)
+            stop_integrations = integrations_sync.start(ctx)
             hub = Hub(ctx)
             unsubscribe = ctx.bus.subscribe(hub.on_event, Delivery.EVERY_NODE)
             channels = Channels()
@@ -90,6 +93,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
                 stop_outbound()
                 unsubscribe()
                 stop_texts()
+                stop_integrations()
                 await ctx.bus.close()
 
     app = FastAPI(
@@ -99,15 +103,19 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         lifespan=lifespan,
     )
     install_error_handlers(app)
-    app.include_router(api_auth.router)
-    app.include_router(api_visitor.router)
-    app.include_router(api_conversations.router)
-    app.include_router(api_bot.router)
-    app.include_router(api_bot_settings.router)
-    app.include_router(api_routing.router)
-    app.include_router(api_texts.router)
-    app.include_router(api_flows.router)
-    app.include_router(ws.router)
-    app.include_router(pages.router)
+    for module in (
+        api_auth,
+        api_visitor,
+        api_conversations,
+        api_bot,
+        api_bot_settings,
+        api_routing,
+        api_texts,
+        api_flows,
+        api_integrations,
+        ws,
+        pages,
+    ):
+        app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app

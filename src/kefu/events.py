@@ -213,6 +213,15 @@ class FlowsChanged(_Wire):
     key: str
 
 
+@dataclass(frozen=True, slots=True)
+class IntegrationsChanged(_Wire):
+    """An admin saved or deleted an action of the company's backend; every node forgets its cached actions."""
+
+    type: ClassVar[str] = "integrations"
+    action: str
+    deleted: bool = False
+
+
 ConversationEvent: TypeAlias = (
     MessageCreated
     | ConversationChanged
@@ -224,7 +233,13 @@ ConversationEvent: TypeAlias = (
     | SupervisorAlert
 )
 Event: TypeAlias = (
-    ConversationEvent | KnowledgeChanged | BotSettingsChanged | PresenceChanged | TextsChanged | FlowsChanged
+    ConversationEvent
+    | KnowledgeChanged
+    | BotSettingsChanged
+    | PresenceChanged
+    | TextsChanged
+    | FlowsChanged
+    | IntegrationsChanged
 )
 
 EVENT_TYPES: tuple[type[Any], ...] = typing.get_args(Event)
