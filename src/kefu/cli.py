@@ -26,6 +26,8 @@ user_app = typer.Typer(help="Manage console users (admins, supervisors, agents).
 app.add_typer(user_app, name="user")
 kb_app = typer.Typer(help="Import and export the knowledge base (CSV, Excel .xlsx, JSONL).", no_args_is_help=True)
 app.add_typer(kb_app, name="kb")
+flow_app = typer.Typer(help="Check and import guided flows (YAML or JSON files).", no_args_is_help=True)
+app.add_typer(flow_app, name="flow")
 
 HostOpt = Annotated[str | None, typer.Option("--host", help="Address to listen on [default: 127.0.0.1].")]
 PortOpt = Annotated[int | None, typer.Option("--port", help="Port to listen on [default: 8000].")]
@@ -156,6 +158,57 @@ def kb_import(
         typer.echo(f"error: {exc.message} (nothing was imported)", err=True)
         raise typer.Exit(2) from None
     typer.echo(f"imported {result.created} new and {result.updated} updated entries")
+
+
+@flow_app.command("check")
+def flow_check(files: Annotated[list[Path], typer.Argument(help="Flow files (.yaml, .yml, .json)")]) -> None:
+    """Check flow files: every problem with its line and field; exit 2 if any file has one."""
+    from kefu.flows.source import FlowFileError, parse  # noqa: PLC0415
+
+    failed = False
+    for file in files:
+        try:
+            flow = parse(file.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError) as exc:
+            typer.echo(f"{file}: cannot read: {exc}", err=True)
+            failed = True
+        except FlowFileError as exc:
+            failed = True
+            for problem in exc.problems:
+                typer.echo(f"{file}:{problem.line or 0}: {problem.field or '(top)'}: {problem.message}", err=True)
+        else:
+            typer.echo(f"{file}: ok ({flow.key}, {len(flow.steps)} steps)")
+    if failed:
+        raise typer.Exit(2)
+
+
+@flow_app.command("import")
+def flow_import(
+    files: Annotated[list[Path], typer.Argument(help="Flow files (.yaml, .yml, .json)")],
+    publish: Annotated[bool, typer.Option(help="Publish at once (else each becomes a draft)")] = False,
+    data_dir: DataOpt = None,
+) -> None:
+    """Store flow files as new versions (all or none: every file is checked first)."""
+    from kefu.flows import versions  # noqa: PLC0415
+    settings = _settings(data_dir=data_dir)
+    sources = [file.read_text(encoding="utf-8") for file in files]
+    try:
+        for source in sources:
+            versions.check_source(source)
+    except KefuError as exc:
+        typer.echo(f"error: {exc.message} (nothing was imported)", err=True)
+        raise typer.Exit(2) from None
+
+    async def run() -> list[str]:
+        done = []
+        async with open_context(settings) as ctx:
+            for source in sources:
+                view = await (versions.install(ctx, source) if publish else versions.save_draft(ctx, source))
+                done.append(f"{view.key} v{view.version} ({view.status})")
+        return done
+
+    for line in asyncio.run(run()):
+        typer.echo(f"imported {line}")
 
 
 @kb_app.command("export")
