@@ -52,7 +52,11 @@ class Caller:
         timestamp: int | None = None,
     ) -> httpx.Response:
         body = json.dumps(
-            {"action": action, "params": params, "context": {"conversation_id": 7, "customer_id": 3, "flow": None, "locale": "zh-CN"}},
+            {
+                "action": action,
+                "params": params,
+                "context": {"conversation_id": 7, "customer_id": 3, "flow": None, "locale": "zh-CN"},
+            },
             ensure_ascii=False,
         ).encode()
         stamp = int(self.clock.now().timestamp()) if timestamp is None else timestamp

@@ -49,7 +49,9 @@ def test_bad_signature_wins_over_a_fault(call: Caller) -> None:
 def test_unknown_action_or_mode_is_rejected(call: Caller) -> None:
     assert call.client.post("/api/faults", json={"action": "teleport", "mode": "error"}).status_code == 422
     assert call.client.post("/api/faults", json={"action": "find_user", "mode": "explode"}).status_code == 422
-    assert call.client.post("/api/faults", json={"action": "find_user", "mode": "slow", "delay_s": 999}).status_code == 422
+    assert (
+        call.client.post("/api/faults", json={"action": "find_user", "mode": "slow", "delay_s": 999}).status_code == 422
+    )
 
 
 def test_only_loopback_may_switch_faults_or_reset(tmp_path: Path) -> None:

@@ -15,7 +15,9 @@ def test_refund_replayed_not_repeated(call: Caller) -> None:
     assert again.headers["Idempotent-Replayed"] == "true"
     assert "Idempotent-Replayed" not in first.headers
     # A new key is a new request: the order is already refunded now.
-    assert call("request_refund", key="conv-7-refund-2", order_no="202612010005")["data"]["reason"] == "already_refunded"
+    assert (
+        call("request_refund", key="conv-7-refund-2", order_no="202612010005")["data"]["reason"] == "already_refunded"
+    )
 
 
 def test_send_code_with_the_same_key_sends_one_sms(call: Caller) -> None:

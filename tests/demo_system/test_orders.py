@@ -25,7 +25,10 @@ def test_find_order(call: Caller) -> None:
         "payment_state": "debited_not_credited",
         "user_id": "100002",
     }
-    states = {no: call("find_order", order_no=no)["data"]["payment_state"] for no in ("202612010001", "202612010003", "202612010004", "202612010007")}
+    states = {
+        no: call("find_order", order_no=no)["data"]["payment_state"]
+        for no in ("202612010001", "202612010003", "202612010004", "202612010007")
+    }
     assert states == {
         "202612010001": "paid",
         "202612010003": "failed",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+import time
 from pathlib import Path
 
 import httpx
@@ -29,8 +30,6 @@ async def test_serves_signed_actions_over_real_http(tmp_path: Path) -> None:
         assert server.started
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as client:
             body = b'{"action": "find_user", "params": {"phone": "13800138000"}, "context": {}}'
-            import time
-
             headers = signed_headers(SECRET, body, int(time.time()), "find_user", "k")
             response = await client.post("/api/actions/find_user", content=body, headers=headers)
             assert response.status_code == 200
@@ -47,7 +46,9 @@ async def test_a_taken_port_is_a_clear_error(tmp_path: Path) -> None:
         taken.listen()
         port = taken.getsockname()[1]
         with pytest.raises(DemoSystemStartError):
-            async with serve_beside(create_demo_system(tmp_path / "data", SECRET), "127.0.0.1", port, log_level="critical"):
+            async with serve_beside(
+                create_demo_system(tmp_path / "data", SECRET), "127.0.0.1", port, log_level="critical"
+            ):
                 pass
 
 

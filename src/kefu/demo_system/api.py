@@ -106,4 +106,3 @@ async def reset(request: Request) -> dict[str, Any]:
 def _require_loopback(request: Request) -> None:
     if not is_loopback(request.client.host if request.client else None):
         raise HTTPException(403, "only from this machine")
-

@@ -58,4 +58,3 @@ def create_demo_system(data_dir: Path, secret: str, clock: Clock | None = None) 
         return await system.gateway.handle(name, request)
 
     return app
-

@@ -73,7 +73,17 @@ LOGINS = (
 # (order_no, user, title, kind, cents, currency, state, payment_state, days ago)
 ORDERS = (
     ("202612010001", 100001, "K1 Pro 智能手表 曜石黑", "goods", 129900, "CNY", "shipped", "paid", 5),
-    ("202612010002", 100002, "账户充值 648 元", "recharge", 64800, "CNY", "awaiting_credit", "debited_not_credited", 0.1),
+    (
+        "202612010002",
+        100002,
+        "账户充值 648 元",
+        "recharge",
+        64800,
+        "CNY",
+        "awaiting_credit",
+        "debited_not_credited",
+        0.1,
+    ),
     ("202612010003", 100002, "年度会员", "membership", 19800, "CNY", "payment_failed", "failed", 1),
     ("202612010004", 100002, "K2 无线耳机 珍珠白", "goods", 39900, "CNY", "refunded", "refunded", 20),
     ("202612010005", 100005, "K3 Max 扫地机器人", "goods", 249900, "CNY", "to_ship", "paid", 4),

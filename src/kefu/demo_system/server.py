@@ -28,9 +28,7 @@ class _QuietServer(uvicorn.Server):
 
 
 @asynccontextmanager
-async def serve_beside(
-    app: FastAPI, host: str, port: int, *, log_level: str = "info"
-) -> AsyncIterator[uvicorn.Server]:
+async def serve_beside(app: FastAPI, host: str, port: int, *, log_level: str = "info") -> AsyncIterator[uvicorn.Server]:
     """Serve ``app`` on ``host:port`` while the block runs; raises DemoSystemStartError if it cannot."""
     server = _QuietServer(uvicorn.Config(app, host=host, port=port, log_level=log_level))
 

@@ -161,7 +161,13 @@ async def recent_logins(ctx: ActionContext, params: Params) -> Result:
     return ok(
         {
             "logins": [
-                {"time": iso(login.at), "place": login.place, "device": login.device, "ip": login.ip, "current": login.active}
+                {
+                    "time": iso(login.at),
+                    "place": login.place,
+                    "device": login.device,
+                    "ip": login.ip,
+                    "current": login.active,
+                }
                 for login in logins
             ]
         }

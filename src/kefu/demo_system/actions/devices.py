@@ -78,7 +78,9 @@ async def create_repair(ctx: ActionContext, params: Params) -> Result:
     phone = normalise_phone(phone) if phone else None
     day = china_date(ctx.now)
     prefix = f"R{day:%Y%m%d}"
-    taken = await ctx.session.scalar(select(func.count()).select_from(Repair).where(Repair.repair_no.like(prefix + "%")))
+    taken = await ctx.session.scalar(
+        select(func.count()).select_from(Repair).where(Repair.repair_no.like(prefix + "%"))
+    )
     repair_no = f"{prefix}{(taken or 0) + 1:03d}"
     covered = warranty.covers(day)
     ctx.session.add(

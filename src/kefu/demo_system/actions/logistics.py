@@ -75,8 +75,7 @@ async def urge_shipment(ctx: ActionContext, params: Params) -> Result:
         return refused("delivered", "包裹已签收")
     if shipment.urged_at is None:
         shipment.urged_at = ctx.now
-        if shipment.promised_by < ctx.now + URGED_PROMISE:
-            shipment.promised_by = ctx.now + URGED_PROMISE
+        shipment.promised_by = max(shipment.promised_by, ctx.now + URGED_PROMISE)
         text = "客户催单：已通知仓库优先出库" if shipment.state == "not_shipped" else "客户催单：已联系快递加急派送"
         ctx.session.add(ShipmentEvent(order_no=shipment.order_no, at=ctx.now, text=text))
         return ok({"promised_by": iso(shipment.promised_by), "already_urged": False}, "已催促，将尽快处理")

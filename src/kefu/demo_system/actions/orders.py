@@ -119,7 +119,9 @@ async def request_refund(ctx: ActionContext, params: Params) -> Result:
         await ctx.session.delete(shipment)
     day = china_date(ctx.now)
     prefix = f"TK{day:%Y%m%d}"
-    taken = await ctx.session.scalar(select(func.count()).select_from(Refund).where(Refund.refund_no.like(prefix + "%")))
+    taken = await ctx.session.scalar(
+        select(func.count()).select_from(Refund).where(Refund.refund_no.like(prefix + "%"))
+    )
     refund = Refund(
         refund_no=f"{prefix}{(taken or 0) + 1:03d}",
         order_no=order.order_no,
