@@ -85,7 +85,7 @@ def _decisions(policy: Policy, question: str, pairs: list[tuple[float, float]]) 
     results = []
     for answer, clarify in pairs:
         settings = replace(policy.settings, answer_threshold=answer, clarify_threshold=clarify)
-        turn = Policy(policy.index, settings, policy.is_negative).respond(question, State())
+        turn = Policy(policy.index, settings, policy.is_negative, journeys=policy.journeys).respond(question, State())
         meta = turn.replies[0].meta
         decision = decision_of(turn)
         shown = [meta["entry_id"]] if decision == "answer" else [s["entry_id"] for s in meta.get("suggestions", [])]

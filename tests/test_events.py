@@ -62,6 +62,8 @@ SAMPLES: dict[type, events.Event] = {
     events.BotSettingsChanged: events.BotSettingsChanged(0.7, 0.3, 3, True, False, True, True),
     events.PresenceChanged: events.PresenceChanged(3, "online", 5),
     events.TextsChanged: events.TextsChanged("agent.joined", "en", overridden=True),
+    events.FlowsChanged: events.FlowsChanged("forgot_password"),
+    events.IntegrationsChanged: events.IntegrationsChanged("find_order", deleted=True),
 }
 
 

@@ -17,6 +17,9 @@ from kefu.bus import Delivery
 from kefu.channels.registry import Channels, outbound_listener
 from kefu.clock import Clock
 from kefu.config import Settings
+from kefu.flows.backend import call_action
+from kefu.flows.runtime import FlowRuntime
+from kefu.integrations import sync as integrations_sync
 from kefu.routing import runtime as routing_runtime
 from kefu.texts import sync as texts_sync
 from kefu.web import (
@@ -24,6 +27,8 @@ from kefu.web import (
     api_bot,
     api_bot_settings,
     api_conversations,
+    api_flows,
+    api_integrations,
     api_routing,
     api_texts,
     api_visitor,
@@ -57,6 +62,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         async with open_context(settings, clock) as ctx:
             stop_texts = await texts_sync.start(ctx)
+            stop_integrations = integrations_sync.start(ctx)
             hub = Hub(ctx)
             unsubscribe = ctx.bus.subscribe(hub.on_event, Delivery.EVERY_NODE)
             channels = Channels()
@@ -65,7 +71,10 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
             stop_routing = await routing_runtime.start(ctx)
             app.state.ctx = ctx
             app.state.hub = hub
-            app.state.bot = BotService(ctx) if settings.bot_enabled else None
+            flows = FlowRuntime(ctx, call_action)
+            stop_flows = await flows.start()
+            app.state.flows = flows
+            app.state.bot = BotService(ctx, flows) if settings.bot_enabled else None
             stop_bot = await app.state.bot.start() if app.state.bot is not None else None
             # Everything built so far lives as long as the node: keep it out of the collector's sweeps,
             # whose full passes over it paused message delivery for 60–230 ms (docs/performance.md).
@@ -79,10 +88,12 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
                 if stop_bot is not None:
                     stop_bot()
                     await app.state.bot.drain()
+                stop_flows()
                 await stop_routing()
                 stop_outbound()
                 unsubscribe()
                 stop_texts()
+                stop_integrations()
                 await ctx.bus.close()
 
     app = FastAPI(
@@ -92,14 +103,19 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         lifespan=lifespan,
     )
     install_error_handlers(app)
-    app.include_router(api_auth.router)
-    app.include_router(api_visitor.router)
-    app.include_router(api_conversations.router)
-    app.include_router(api_bot.router)
-    app.include_router(api_bot_settings.router)
-    app.include_router(api_routing.router)
-    app.include_router(api_texts.router)
-    app.include_router(ws.router)
-    app.include_router(pages.router)
+    for module in (
+        api_auth,
+        api_visitor,
+        api_conversations,
+        api_bot,
+        api_bot_settings,
+        api_routing,
+        api_texts,
+        api_flows,
+        api_integrations,
+        ws,
+        pages,
+    ):
+        app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app

@@ -28,9 +28,11 @@ async def open_context(settings: Settings, clock: Clock | None = None) -> AsyncI
             wait_seconds=settings.message_wait_seconds,
         )
         await writer.start()
+        ctx = Context(settings, create_session_factory(engine), bus, clock or SystemClock(), writer)
         try:
-            yield Context(settings, create_session_factory(engine), bus, clock or SystemClock(), writer)
+            yield ctx
         finally:
+            await ctx.integrations.aclose()
             await writer.close()
     finally:
         await bus.close()

@@ -227,6 +227,9 @@ def eval_command(
         bool | None,
         typer.Option(help="Fuse dense embeddings when installed [default: KEFU_BOT_EMBEDDINGS, as the live bot]"),
     ] = None,
+    flows: Annotated[
+        Path | None, typer.Option("--flows", help="A folder of flow files whose triggers the live bot has")
+    ] = None,
 ) -> None:
     """Put every query to the live bot (thresholds and triggers from KEFU_BOT_*): P@1, MRR@10, Recall@5,
     decisions and latency."""
@@ -247,7 +250,7 @@ def eval_command(
 
         try:
             report = evaluation.evaluate(
-                kb, queries, settings=settings, limit=limit, progress=progress, embedder=embedder
+                kb, queries, settings=settings, limit=limit, progress=progress, embedder=embedder, flows_dir=flows
             )
         except (OSError, ValueError, KefuError) as exc:
             typer.echo(f"error: {exc}", err=True)

@@ -48,6 +48,8 @@ class Settings(BaseSettings):
     bot_handover_on_sensitive: bool = True
     bot_max_failures: int = Field(default=2, ge=0)
     bot_anger_threshold: float = Field(default=2.5, ge=0)
+    # How often idle guided flows are looked for and ended (each flow says how long it may sit idle).
+    flow_expiry_seconds: float = Field(default=30.0, ge=0)
     log_level: str = "info"
     routing_tick_seconds: float = Field(default=1.0, gt=0)
     presence_grace_seconds: int = Field(default=60, ge=0)

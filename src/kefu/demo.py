@@ -7,12 +7,14 @@ from pathlib import Path
 
 from kefu.bot import knowledge
 from kefu.context import Context
+from kefu.flows import versions as flow_versions
 from kefu.routing.groups import GroupSettings, configure, ensure_group
 from kefu.security import auth
 from kefu.storage.repositories import users as user_repo
 from kefu.storage.tables import Organisation
 
 DEMO_KB = Path(__file__).parent / "demo_data" / "kb.jsonl"
+DEMO_FLOWS = Path(__file__).parent / "demo_data" / "flows"
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,4 +78,6 @@ async def seed_demo(ctx: Context) -> bool:
             groups=login.groups,
         )
     await knowledge.import_file(ctx, DEMO_KB)
+    for path in sorted(DEMO_FLOWS.glob("*.yaml")):
+        await flow_versions.install(ctx, path.read_text(encoding="utf-8"))
     return True

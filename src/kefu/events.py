@@ -205,6 +205,23 @@ class TextsChanged(_Wire):
     overridden: bool
 
 
+@dataclass(frozen=True, slots=True)
+class FlowsChanged(_Wire):
+    """An admin published or retired a flow version; every node reloads its flow library."""
+
+    type: ClassVar[str] = "flows"
+    key: str
+
+
+@dataclass(frozen=True, slots=True)
+class IntegrationsChanged(_Wire):
+    """An admin saved or deleted an action of the company's backend; every node forgets its cached actions."""
+
+    type: ClassVar[str] = "integrations"
+    action: str
+    deleted: bool = False
+
+
 ConversationEvent: TypeAlias = (
     MessageCreated
     | ConversationChanged
@@ -215,7 +232,15 @@ ConversationEvent: TypeAlias = (
     | ConversationTransferred
     | SupervisorAlert
 )
-Event: TypeAlias = ConversationEvent | KnowledgeChanged | BotSettingsChanged | PresenceChanged | TextsChanged
+Event: TypeAlias = (
+    ConversationEvent
+    | KnowledgeChanged
+    | BotSettingsChanged
+    | PresenceChanged
+    | TextsChanged
+    | FlowsChanged
+    | IntegrationsChanged
+)
 
 EVENT_TYPES: tuple[type[Any], ...] = typing.get_args(Event)
 _BY_NAME: dict[str, type[Any]] = {cls.__name__: cls for cls in EVENT_TYPES}

@@ -103,4 +103,4 @@ def test_thresholds_and_triggers_come_from_the_settings(tmp_path: Path) -> None:
 
 def test_a_turn_of_an_unknown_kind_is_refused() -> None:
     with pytest.raises(ValueError, match="unknown kind"):
-        decision_of(Turn([Reply("…", {"kind": "flow"})]))
+        decision_of(Turn([Reply("…", {"kind": "mystery"})]))

@@ -175,7 +175,7 @@ def test_a_turn_carries_the_ranking_it_was_decided_on_for_the_evaluation() -> No
     assert [m.entry.id for m in _policy().respond("量子力学", State()).ranked] == [4]
     assert _policy().respond("转人工", State()).ranked == ()  # decided before any search
     # The ranking is the evaluation's to read: it is not part of what the customer sees.
-    assert clarify == Turn(clarify.replies)
+    assert clarify == Turn(clarify.replies, missed=clarify.missed)
     assert "ranked" not in repr(clarify)
 
 

@@ -142,16 +142,16 @@ def test_freeze_signs_out_and_is_idempotent(call: Caller) -> None:
     assert len(call.outbox("13800138000")) == 1  # one notice SMS
     assert call("find_user", phone="13800138000")["data"]["frozen"] is True
     logins = call("recent_logins", user_id="100001")["data"]["logins"]
-    assert not any(login["current"] for login in logins)
+    assert not any(login["current"] or login["signed_in"] for login in logins)
 
 
 def test_recent_logins_newest_first_with_the_foreign_one(call: Caller) -> None:
     logins = call("recent_logins", user_id="100001")["data"]["logins"]
-    assert [(x["place"], x["device"], x["current"]) for x in logins] == [
-        ("上海", "iPhone 15", True),
-        ("海外", "Android", True),
-        ("上海", "Windows PC", True),
-        ("北京", "iPhone 15", False),
+    assert [(x["place"], x["device"], x["current"], x["signed_in"]) for x in logins] == [
+        ("上海", "iPhone 15", True, True),
+        ("海外", "Android", False, True),
+        ("上海", "Windows PC", False, True),
+        ("北京", "iPhone 15", False, False),
     ]
     assert logins[0]["time"] == "2026-12-02T15:30:00+08:00"
     assert logins[1]["ip"] == "185.220.101.47"

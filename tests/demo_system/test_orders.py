@@ -62,7 +62,7 @@ def test_refund_of_an_unshipped_order(call: Caller) -> None:
         "amount": "2499.00",
         "currency": "CNY",
         "expected_days": 3,
-        "expected_by": "2026-12-05",
+        "expected_by": "2026-12-07",  # three working days after Wednesday 2 December
     }
     assert call("find_order", order_no="202612010005")["data"]["payment_state"] == "refunded"
     assert call("shipment_status", order_no="202612010005")["outcome"] == "not_found"  # it will never ship

@@ -12,6 +12,7 @@ from kefu.texts.catalogue import PLAIN_CHANNELS
 from kefu.texts.render import TemplateSyntaxError, opening_time, params_of, placeholders
 
 SAMPLES: dict[str, str | int] = {
+    "flow": "忘记密码",
     "agent": "小王",
     "ahead": 2,
     "minutes": 3,

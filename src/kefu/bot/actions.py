@@ -34,6 +34,20 @@ async def _record_missed(
     )
 
 
+async def _settle_clarify(uow: UnitOfWork, conversation_id: int, turn: Turn) -> None:
+    """The suggestions of the bot's previous turn were picked or led to an answer (the question is no
+    longer open), or were ignored (it stays on the list as such)."""
+    if turn.clarify_settled is None:
+        return
+    row = await bot_repo.pending_clarify(uow.session, conversation_id)
+    if row is None:
+        return
+    if turn.clarify_settled == "ignored":
+        row.reason = "suggestion_ignored"
+    else:
+        row.resolved = True
+
+
 async def apply_turn(ctx: Context, conversation_id: int, turn: Turn, message_id: int | None = None) -> bool:
     """Write the bot's turn in one transaction; False (nothing written) if a person has the conversation now."""
     async with ctx.uow() as uow:
@@ -47,17 +61,30 @@ async def apply_turn(ctx: Context, conversation_id: int, turn: Turn, message_id:
             )
         if turn.outcome == "answered":
             conversation.bot_failures = 0
-        elif turn.outcome == "failed":
-            conversation.bot_failures += 1
+        else:
+            conversation.bot_failures += turn.misses or (1 if turn.outcome == "failed" else 0)
+        await _settle_clarify(uow, conversation_id, turn)
         await _record_missed(uow, ctx, conversation_id, turn, message_id)
         if turn.handover is not None:
-            await hand_over(uow, ctx, conversation_id, turn.handover, turn.handover_group_id)
+            await hand_over(uow, ctx, conversation_id, turn.handover, turn.handover_group_id, priority=turn.priority)
         elif turn.resolved:
             await lifecycle.close(uow, ctx, conversation_id, CloseReason.BOT_RESOLVED, from_statuses=(Status.BOT,))
         await uow.commit()
         return True
 
 
-async def hand_over(uow: UnitOfWork, ctx: Context, conversation_id: int, reason: str, group_id: int | None) -> None:
-    """Move a bot conversation to the queue of ``group_id`` (routing takes it from there)."""
-    await lifecycle.enqueue(uow, ctx, conversation_id, group_id=group_id, handover_reason=reason)
+async def hand_over(
+    uow: UnitOfWork,
+    ctx: Context,
+    conversation_id: int,
+    reason: str,
+    group_id: int | None,
+    *,
+    priority: int | None = None,
+) -> None:
+    """Move a bot conversation to the queue of ``group_id`` (routing takes it from there).
+
+    ``priority`` (an urgent message) is the least the conversation waits with: routing keeps the higher
+    of it and its own (VIP, complaint, money).
+    """
+    await lifecycle.enqueue(uow, ctx, conversation_id, group_id=group_id, handover_reason=reason, priority=priority)

@@ -23,9 +23,11 @@ from kefu.bot.entries import EntryView
 from kefu.bot.live import build_policy
 from kefu.bot.policy import Policy, State, Turn
 from kefu.config import Settings
+from kefu.flows.library import Library
+from kefu.flows.triggers import FlowTriggers
 
 ProgressCallback = Callable[[int, int], None]
-Decision = Literal["answer", "clarify", "decline", "handover", "smalltalk"]
+Decision = Literal["answer", "clarify", "decline", "handover", "smalltalk", "flow"]
 DECISIONS: tuple[Decision, ...] = get_args(Decision)
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -79,6 +81,7 @@ class EvalReport:
     decline_share: float = 0.0
     handover_share: float = 0.0
     smalltalk_share: float = 0.0
+    flow_share: float = 0.0  # a guided journey started
     handed_over_share: float = 0.0  # any turn that queues the conversation for a person
     answer_precision: float = 0.0  # share of direct answers whose entry is right
     latency_p50_ms: float = 0.0  # one whole turn of the policy, not only the search
@@ -170,7 +173,9 @@ def load_queries(path: Path) -> list[EvalQuery]:
 
 
 def decision_of(turn: Turn) -> Decision:
-    """What the customer sees first: an answer, suggestions, a decline, a hand-over or small talk."""
+    """What the customer sees first: an answer, suggestions, a decline, a hand-over, small talk or a journey."""
+    if turn.start_flow is not None and not turn.replies:
+        return "flow"
     kind = turn.replies[0].meta.get("kind") if turn.replies else None
     for decision in DECISIONS:
         if kind == decision:
@@ -182,12 +187,25 @@ class Evaluation:
     """The live policy over an evaluation knowledge base."""
 
     def __init__(
-        self, kb: EvalKB, settings: Settings, *, embedder: Embedder | None = None, now: datetime | None = None
+        self,
+        kb: EvalKB,
+        settings: Settings,
+        *,
+        embedder: Embedder | None = None,
+        now: datetime | None = None,
+        flows: Library | None = None,
     ) -> None:
         started = time.perf_counter()
-        self.policy: Policy = build_policy(settings, kb.entries, now or datetime.now(UTC), embedder=embedder)
+        journeys = FlowTriggers(flows, self._entry_question) if flows is not None else None
+        self.policy: Policy = build_policy(
+            settings, kb.entries, now or datetime.now(UTC), embedder=embedder, journeys=journeys
+        )
         self.build_seconds = time.perf_counter() - started
         self.file_ids = kb.file_ids
+
+    def _entry_question(self, entry_id: int) -> str | None:
+        entry = self.policy.index.entry(entry_id)
+        return entry.question if entry is not None else None
 
     def ask(self, query: str) -> Outcome:
         """Put ``query`` to the bot as the first message of a new conversation."""
@@ -236,6 +254,7 @@ class Evaluation:
         report.decline_share = kinds["decline"] / n
         report.handover_share = kinds["handover"] / n
         report.smalltalk_share = kinds["smalltalk"] / n
+        report.flow_share = kinds["flow"] / n
         report.handed_over_share = handed_over / n
         report.answer_precision = answered_right / kinds["answer"] if kinds["answer"] else 0.0
         if latencies:
@@ -253,12 +272,18 @@ def evaluate(
     limit: int | None = None,
     progress: ProgressCallback | None = None,
     embedder: Embedder | None = None,
+    flows_dir: Path | None = None,
 ) -> EvalReport:
     """Build the live policy over the whole knowledge base and put every query to it.
 
     ``settings`` are the node's (``KEFU_BOT_*`` thresholds and triggers); by default as ``kefu serve``
-    would read them.
+    would read them. ``flows_dir``: the flow files (``*.yaml``, ``*.json``) whose triggers the live bot
+    also has, so a question that starts a journey counts as one.
     """
     kb = load_kb(Path(kb_path))
     queries = load_queries(Path(queries_path))[:limit]
-    return Evaluation(kb, settings or Settings(), embedder=embedder).run(queries, progress)
+    flows = None
+    if flows_dir is not None:
+        files = sorted([*flows_dir.glob("*.yaml"), *flows_dir.glob("*.json")])
+        flows = Library.of_sources([f.read_text(encoding="utf-8") for f in files])
+    return Evaluation(kb, settings or Settings(), embedder=embedder, flows=flows).run(queries, progress)

@@ -14,7 +14,7 @@ from datetime import datetime
 from kefu.bot.embeddings import Embedder
 from kefu.bot.entries import EntryView
 from kefu.bot.index import BotIndex
-from kefu.bot.policy import BotSettings, Policy
+from kefu.bot.policy import BotSettings, Journeys, Policy
 from kefu.bot.sentiment import analyze
 from kefu.bot.settings import env_defaults
 from kefu.config import Settings
@@ -42,10 +42,11 @@ def build_policy(
     user_words: Iterable[str] = (),
     synonyms: Iterable[Sequence[str]] = (),
     embedder: Embedder | None = None,
+    journeys: Journeys | None = None,
 ) -> Policy:
     """Index the entries active at ``now`` and wrap the index in the policy ``settings`` configure.
 
     CPU-bound (seconds for tens of thousands of entries): the service calls it in a worker thread.
     """
     index = BotIndex.build(entries, now, user_words, synonyms, embedder)
-    return Policy(index, bot_settings(settings), anger_detector(settings.bot_anger_threshold))
+    return Policy(index, bot_settings(settings), anger_detector(settings.bot_anger_threshold), journeys=journeys)

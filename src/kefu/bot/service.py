@@ -13,6 +13,7 @@ import json
 import logging
 import threading
 from collections.abc import Callable, Coroutine
+from datetime import datetime
 from typing import Any
 
 from kefu.bot import actions
@@ -20,13 +21,17 @@ from kefu.bot.embeddings import Embedder, load_embedder
 from kefu.bot.entries import all_entries
 from kefu.bot.index import BotIndex
 from kefu.bot.live import anger_detector, bot_settings, build_policy
-from kefu.bot.policy import BotSettings, Policy, State, Turn
+from kefu.bot.policy import BotSettings, Journeys, Policy, State, Turn
 from kefu.bot.settings import FIELDS, effective_settings
 from kefu.bus import Delivery
 from kefu.context import Context
 from kefu.conversations.status import Status
 from kefu.errors import Conflict, InvalidInput, NotFound
 from kefu.events import BotSettingsChanged, Event, KnowledgeChanged, MessageCreated
+from kefu.flows.runtime import Customer, FlowRuntime, SideAnswer
+from kefu.flows.state import Said
+from kefu.flows.triggers import FlowTriggers
+from kefu.routing import hours
 from kefu.security.access import load_visible
 from kefu.security.principals import CustomerPrincipal
 from kefu.storage.repositories import bot as bot_repo
@@ -41,10 +46,13 @@ log = logging.getLogger(__name__)
 class BotService:
     """Owns the index and answers messages; ``drain()`` waits for pending work (tests, shutdown)."""
 
-    def __init__(self, ctx: Context) -> None:
+    def __init__(self, ctx: Context, flows: FlowRuntime | None = None) -> None:
         self.ctx = ctx
+        self.flows = flows
         self.settings: BotSettings = bot_settings(ctx.settings)  # until the stored ones are read at start
         self.is_angry = anger_detector(ctx.settings.bot_anger_threshold)
+        # Guided journeys the policy may start (the flows package sets them; None: answer from the KB only).
+        self.journeys: Journeys | None = FlowTriggers(flows.library, self._entry_question) if flows else None
         self.policy = Policy(BotIndex([], None), self.settings, self.is_angry, ctx.texts)
         self._locks: dict[int, tuple[asyncio.Lock, int]] = {}
         self._tasks: set[asyncio.Task[None]] = set()
@@ -118,7 +126,7 @@ class BotService:
     def use_settings(self, settings: BotSettings) -> None:
         """Answer from now on with ``settings`` (the index stays; a policy is cheap to make)."""
         self.settings = settings
-        self.policy = Policy(self.policy.index, settings, self.is_angry, self.ctx.texts)
+        self.policy = Policy(self.policy.index, settings, self.is_angry, self.ctx.texts, journeys=self.journeys)
 
     async def rebuild(self) -> None:
         """Re-index the active knowledge base and dictionary; return once the index includes every
@@ -147,7 +155,7 @@ class BotService:
                 build_policy, self.ctx.settings, entries, now, words, synonyms, self._embedder
             )
             # With the settings in force now (an admin may have changed them during the build).
-            self.policy = Policy(built.index, self.settings, self.is_angry, self.ctx.texts)
+            self.policy = Policy(built.index, self.settings, self.is_angry, self.ctx.texts, journeys=self.journeys)
             self._rebuilds_covered = covers
             self.builds += 1
             log.info("bot index rebuilt: %d active entries", len(self.policy.index))
@@ -177,14 +185,54 @@ class BotService:
                 return  # Already answered (a newer message follows it).
             customer = await customer_repo.get_customer(uow.session, conversation.customer_id)
             recent = await bot_repo.recent_customer_texts(uow.session, conversation_id, message.seq)
-            is_vip = bool(customer and customer.is_vip)
-            state = State(conversation.bot_failures, is_vip, tuple(recent), conversation.locale, conversation.channel)
+            last_bot = _meta(await bot_repo.last_bot_meta(uow.session, conversation_id, message.seq))
+            hours_of_groups = await bot_repo.group_hours(uow.session)
+            state = State(
+                conversation.bot_failures,
+                bool(customer and customer.is_vip),
+                tuple(recent),
+                conversation.locale,
+                conversation.channel,
+                last_bot_kind=str(last_bot["kind"]) if isinstance(last_bot.get("kind"), str) else None,
+                money_group_id=await bot_repo.money_group_id(uow.session),
+                within_hours=_open_now(hours_of_groups, self.ctx.clock.now()),
+            )
             pick = _pick_of(message.meta)
             text = message.text
+            meta = _meta(message.meta)
+            who = Customer(conversation_id, conversation.customer_id, conversation.locale, conversation.channel)
         if not text.strip() and pick is None:
             return  # An attachment alone: leave it for a person to look at.
+        if self.flows is not None:
+            run = await self.flows.active(conversation_id)
+            if run is not None:
+                await self.flows.take(run, who, text, meta, self._side_answer(state))
+                return
         turn = await asyncio.to_thread(self._respond, self.policy, text, state, pick)
+        if turn.start_flow is not None and self.flows is not None:
+            await actions.apply_turn(self.ctx, conversation_id, turn, message_id)  # no replies: the flow speaks
+            if await self.flows.begin(turn.start_flow, who, text):
+                return
         await actions.apply_turn(self.ctx, conversation_id, turn, message_id)
+
+    def _entry_question(self, entry_id: int) -> str | None:
+        entry = self.policy.index.entry(entry_id)
+        return entry.question if entry is not None else None
+
+    def side_answer(self, locale: str) -> SideAnswer:
+        """Side answers for a flow's test run (no conversation behind it)."""
+        return self._side_answer(State(locale=locale))
+
+    def _side_answer(self, state: State) -> SideAnswer:
+        """The bot's confident answer to a question asked in the middle of a flow (None if it has none)."""
+
+        async def answer(text: str) -> list[Said] | None:
+            turn = await asyncio.to_thread(self._respond, self.policy, text, state, None)
+            if turn.outcome != "answered" or turn.handover is not None:
+                return None
+            return [Said(reply.text, reply.meta) for reply in turn.replies]
+
+        return answer
 
     def _respond(self, policy: Policy, text: str, state: State, pick: int | None) -> Turn:
         """The policy's turn, off the event loop (a search with dense embeddings takes tens of ms);
@@ -212,7 +260,15 @@ class BotService:
             if not await bot_repo.add_feedback(uow.session, row):
                 raise Conflict("feedback already given for this answer", code="feedback_exists")
             await uow.commit()
-            state = State(conversation.bot_failures, False, (), conversation.locale, conversation.channel)
+            hours_of_groups = await bot_repo.group_hours(uow.session)
+            state = State(
+                conversation.bot_failures,
+                False,
+                (),
+                conversation.locale,
+                conversation.channel,
+                within_hours=_open_now(hours_of_groups, self.ctx.clock.now()),
+            )
             in_bot = conversation.status == Status.BOT
         if not helpful and in_bot:
             turn = self.policy.unhelpful(meta, state)
@@ -225,6 +281,11 @@ def _meta(raw: str | None) -> dict[str, Any]:
     except ValueError:
         return {}
     return value if isinstance(value, dict) else {}
+
+
+def _open_now(hours_of_groups: list[str | None], now: datetime) -> bool:
+    """People are at work: some skill group is open now (no groups: the shared queue, always open)."""
+    return not hours_of_groups or any(hours.parse(h).is_open(now) for h in hours_of_groups)
 
 
 def _pick_of(raw: str | None) -> int | None:

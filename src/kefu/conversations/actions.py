@@ -10,7 +10,7 @@ import re
 from typing import Any
 
 from kefu.context import Context
-from kefu.conversations import lifecycle, sending
+from kefu.conversations import lifecycle, secrets, sending
 from kefu.conversations.status import CloseReason, ConversationScope, Status
 from kefu.conversations.views import ConversationView, MessageView, scope_of
 from kefu.errors import Conflict, InvalidInput, PermissionDenied
@@ -145,6 +145,8 @@ async def send_message(
     """
     check_text(ctx, text, allow_empty=attachment is not None)
     check_client_msg_id(client_msg_id)
+    if isinstance(principal, CustomerPrincipal):
+        text, meta = await secrets.seal_if_expected(ctx, conversation_id, text, meta)
     written = await ctx.messages.write(
         sending.new_message(ctx, principal, conversation_id, text, client_msg_id, attachment, meta)
     )

@@ -110,8 +110,12 @@ async def enqueue(
     from_assignee: int | None = None,
     handover_reason: str | None = None,
     change: Change = Change.QUEUED,
+    priority: int | None = None,
 ) -> ConversationView | None:
-    """Put the conversation in ``group_id``'s queue (the bot hands over, or an agent transfers to a group)."""
+    """Put the conversation in ``group_id``'s queue (the bot hands over, or an agent transfers to a group).
+
+    ``priority``: the least priority it waits with (routing raises it for VIPs, complaints, money).
+    """
     now = ctx.clock.now()
     values: ConversationUpdate = {
         "skill_group_id": group_id,
@@ -124,6 +128,8 @@ async def enqueue(
     }
     if handover_reason is not None:
         values["handover_reason"] = handover_reason
+    if priority is not None:
+        values["priority"] = priority
     moved = await _move(
         uow,
         conversation_id,

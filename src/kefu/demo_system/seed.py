@@ -232,7 +232,7 @@ async def _repairs(session: AsyncSession, ago: _Ago) -> None:
     )
     await session.flush()
     for when, text in (
-        (ago(7), "已受理报修，请将设备寄至 示例科技售后中心（上海市闵行区申长路 888 号）"),
+        (ago(7), "已受理报修，请将设备寄至 深圳市南山区科技园 示例科技售后中心"),
         (ago(5), "售后中心已签收您的设备"),
         (ago(4), "检测完成：屏幕排线故障，在保修期内，免费维修"),
         (ago(2), "维修中：屏幕配件已到货，预计 2 个工作日内修好寄回"),

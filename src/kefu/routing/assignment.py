@@ -187,11 +187,16 @@ async def enqueue(ctx: Context, conversation_id: int, *, announce: bool) -> None
         now = ctx.clock.now()
         group = await routing_repo.get_group(uow.session, row.skill_group_id)
         customer = await customer_repo.get_customer(uow.session, row.customer_id)
-        priority = queue_mod.priority_of(
-            is_vip=bool(customer and customer.is_vip),
-            handover_reason=row.handover_reason,
-            money_group=bool(group and group.is_money),
+        # At least what the hand-over asked for (the bot marks an urgent message).
+        priority = max(
+            row.priority,
+            queue_mod.priority_of(
+                is_vip=bool(customer and customer.is_vip),
+                handover_reason=row.handover_reason,
+                money_group=bool(group and group.is_money),
+            ),
         )
+        priority = max(priority, row.priority)  # a journey may have asked for more (e.g. a stolen account)
         timeout = group.queue_timeout_seconds if group is not None else queue_mod.DEFAULT_QUEUE_TIMEOUT
         deadline = now + timedelta(seconds=timeout)
         if not await routing_repo.update_waiting(

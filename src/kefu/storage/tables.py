@@ -346,3 +346,80 @@ class TextOverride(Base):
     text: Mapped[str] = mapped_column(Text)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class FlowVersion(Base):
+    """One uploaded version of a guided flow: its source as the administrator wrote it.
+
+    Versions are never changed: editing makes a new draft; publishing makes it the one new runs start
+    on, while running conversations finish on the version they started with.
+    """
+
+    __tablename__ = "flow_versions"
+    __table_args__ = (UniqueConstraint("key", "version", name="uq_flow_versions_key_version"),)
+    id: Mapped[int] = mapped_column(ID, primary_key=True)
+    key: Mapped[str] = mapped_column(String(48), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(200))
+    source: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16))  # draft, published, retired
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class FlowRun(Base):
+    """A flow running in a conversation: where it is, what it collected and learnt (JSON), until when."""
+
+    __tablename__ = "flow_runs"
+    __table_args__ = (
+        Index("ix_flow_runs_conversation_status", "conversation_id", "status"),
+        Index("ix_flow_runs_status_expires", "status", "expires_at"),
+    )
+    id: Mapped[int] = mapped_column(ID, primary_key=True)
+    conversation_id: Mapped[int] = mapped_column(ForeignKey("conversations.id"))
+    flow_version_id: Mapped[int] = mapped_column(ForeignKey("flow_versions.id"))
+    flow_key: Mapped[str] = mapped_column(String(48))
+    status: Mapped[str] = mapped_column(String(16))  # active, resolved, cancelled, expired, handed_over, ticket
+    step: Mapped[str] = mapped_column(String(48))
+    state: Mapped[str] = mapped_column(Text)
+    secret_input: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    summary: Mapped[str | None] = mapped_column(Text, nullable=True)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    end_reason: Mapped[str | None] = mapped_column(String(32), nullable=True)
+
+
+class SealedInput(Base):
+    """What a customer typed when a flow asked for a secret (a verification code, a card number).
+
+    The transcript stores a masked text; the clear value waits here for the flow's next turn, which
+    deletes it once used.
+    """
+
+    __tablename__ = "sealed_inputs"
+    id: Mapped[int] = mapped_column(ID, primary_key=True)
+    conversation_id: Mapped[int] = mapped_column(ForeignKey("conversations.id"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class IntegrationAction(Base):
+    """One action of the company's backend that flows call (``kefu.integrations``): where, with which
+    shared secret, how long to wait and how often to try. ``updated_by`` records the admin who last
+    changed it."""
+
+    __tablename__ = "integration_actions"
+    id: Mapped[int] = mapped_column(ID, primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    url: Mapped[str] = mapped_column(String(2000))
+    secret: Mapped[str] = mapped_column(String(256))
+    timeout_ms: Mapped[int] = mapped_column(Integer)
+    max_attempts: Mapped[int] = mapped_column(Integer)
+    allow_private: Mapped[bool] = mapped_column(Boolean)
+    enabled: Mapped[bool] = mapped_column(Boolean)
+    description: Mapped[str] = mapped_column(Text, default="")
+    updated_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -106,9 +106,69 @@ _TEXTS = (
         "This concerns your money or account security, so I'm connecting you to a human agent.",
     ),
     _text(
+        "handover.money",
+        "这个问题涉及您的资金，我马上为您转接负责支付的人工客服核实处理，请稍候。",
+        "This concerns your money, so I'm connecting you to our payments team to check it. One moment, please.",
+    ),
+    _text(
         "handover.bot_failed",
         "抱歉我没能解决您的问题，正在为您转接人工客服。",
         "Sorry I couldn't solve this. Connecting you to a human agent.",
+    ),
+    # ---- guided self-service flows ----------------------------------------------------------------
+    _text("flow.retry.format", "格式好像不太对，请重新输入。", "That doesn't look right. Please try again."),
+    _text(
+        "flow.retry.checksum", "号码校验未通过，请核对后重新输入。", "That number doesn't check out. Please check it."
+    ),
+    _text("flow.retry.too_early", "这个日期太早了，请重新输入。", "That date is too early. Please try again."),
+    _text("flow.retry.too_late", "这个日期不能晚于今天，请重新输入。", "That date is too late. Please try again."),
+    _text(
+        "flow.retry.choice",
+        "请从下面的选项中选择一个。",
+        "Please choose one of the options below.",
+        plain=("请回复选项前的数字。", "Please reply with the number of an option."),
+    ),
+    _text(
+        "flow.retry.lookup",
+        "没有查到相关信息，请核对后重新输入。",
+        "We couldn't find that. Please check and try again.",
+    ),
+    _text(
+        "flow.cancelled",
+        "好的，已为您取消「{flow}」。还有其他问题可以随时问我。",
+        "OK, “{flow}” is cancelled. Ask me anything else any time.",
+    ),
+    _text(
+        "flow.expired",
+        "由于长时间未操作，「{flow}」已结束。如需继续办理，请重新发起。",
+        "“{flow}” ended as there was no reply for a while. Start it again whenever you like.",
+    ),
+    _text(
+        "flow.unavailable",
+        "抱歉，系统暂时无法处理您的请求。正在为您转接人工客服，您已提供的信息会一并转给客服，无需重复说明。",
+        "Sorry, our system can't process this right now. Connecting you to a person; "
+        "they will see what you've told us, so you won't need to repeat it.",
+    ),
+    _text(
+        "flow.handover",
+        "正在为您转接人工客服，您已提供的信息会同步给客服，请稍候。",
+        "Connecting you to a person; they will see what you've told us. Please hold on.",
+    ),
+    _text(
+        "flow.too_many_attempts",
+        "多次输入未通过验证。为了您的账号安全，正在为您转接人工客服。",
+        "That didn't work several times. For your account's safety, connecting you to a person.",
+    ),
+    _text("flow.resume", "我们继续办理「{flow}」：", "Let's continue with “{flow}”:"),
+    _text("flow.corrected", "好的，已为您更新。", "OK, updated."),
+    _text(
+        "flow.ticket", "已为您登记，工作人员会尽快处理并联系您。", "Registered. Our staff will follow up with you soon."
+    ),
+    _text(
+        "flow.menu",
+        "您也可以点击下方菜单自助办理：",
+        "Or pick one of these to sort it out yourself:",
+        plain=("您也可以回复数字自助办理：", "Or reply with a number to sort it out yourself:"),
     ),
     # ---- waiting in the queue ---------------------------------------------------------------------
     _text(

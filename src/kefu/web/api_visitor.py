@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 
 from kefu.channels import web as web_channel
 from kefu.conversations import actions, customers
@@ -29,13 +29,14 @@ def visitor_dict(token: str, customer: CustomerPrincipal) -> dict[str, Any]:
 
 
 @router.post("/session", response_model=VisitorSessionOut)
-async def open_session(body: VisitorSessionIn, ctx: CtxDep) -> dict[str, Any]:
+async def open_session(body: VisitorSessionIn, ctx: CtxDep, request: Request) -> dict[str, Any]:
     """Resume the visitor behind ``token`` or start a new one; returns the (possibly new) token and the
     welcome text in the widget's ``lang``."""
     visitor = await web_channel.open_visitor(ctx, body.token, body.name)
     locale = ctx.texts.locale_for(body.lang)
     welcome = ctx.texts.render("chat.welcome", locale, visitor.principal.channel)
-    return {**visitor_dict(visitor.token, visitor.principal), "locale": locale, "welcome": welcome}
+    menu = [{"label": item.label, "send": item.label} for item in request.app.state.flows.library.menu(locale)]
+    return {**visitor_dict(visitor.token, visitor.principal), "locale": locale, "welcome": welcome, "menu": menu}
 
 
 @router.patch("/me", response_model=CustomerEnvelope)

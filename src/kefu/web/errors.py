@@ -20,7 +20,8 @@ def install_error_handlers(app: FastAPI) -> None:
 
     async def on_kefu_error(_request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, KefuError)
-        return JSONResponse(error_body(exc.code, exc.message), status_code=exc.status)
+        extra = {"details": exc.details} if exc.details is not None else {}
+        return JSONResponse(error_body(exc.code, exc.message, **extra), status_code=exc.status)
 
     async def on_validation(_request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, RequestValidationError)

@@ -109,3 +109,9 @@ async def bot_settings_page(request: Request) -> Response:
 async def texts_page(request: Request) -> Response:
     """The organisation's texts: the catalogue's wording and the admins' own, per locale."""
     return _console_page(request, "texts.html")
+
+
+@router.get("/console/integrations")
+async def integrations_page(request: Request) -> Response:
+    """The actions of the company's backend (admins change and test them, supervisors look)."""
+    return _console_page(request, "integrations.html")

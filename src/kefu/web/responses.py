@@ -56,6 +56,13 @@ class CustomerEnvelope(Out):
     customer: CustomerOut
 
 
+class MenuButtonOut(Out):
+    """A button of the self-service menu: shows ``label``, sends ``send`` as the customer's message."""
+
+    label: str
+    send: str
+
+
 class VisitorSessionOut(Out):
     """A web visitor's session: keep ``token`` and send it as ``Authorization: Bearer``."""
 
@@ -63,6 +70,7 @@ class VisitorSessionOut(Out):
     customer: CustomerOut
     locale: str | None = None  # the conversation language kefu will use for this widget
     welcome: str | None = None  # the organisation's welcome text in that language
+    menu: list[MenuButtonOut] = []  # the self-service menu under the welcome text (guided flows)
 
 
 # ---- conversations and messages ----------------------------------------------------------------

@@ -151,13 +151,15 @@ async def freeze_account(ctx: ActionContext, params: Params) -> Result:
 
 
 async def recent_logins(ctx: ActionContext, params: Params) -> Result:
-    """The latest sign-ins, newest first; ``current`` means that device is still signed in."""
+    """The latest sign-ins, newest first: ``signed_in`` while that session lasts, and ``current`` for
+    the newest signed-in one (the device the customer is most likely using now)."""
     user_id, limit = params.user_id(), params.integer("limit", 5, 1, 20)
     if await user_by_id(ctx.session, user_id) is None:
         return not_found(NO_USER)
-    logins = await ctx.session.scalars(
-        select(Login).where(Login.user_id == user_id).order_by(Login.at.desc()).limit(limit)
+    logins = list(
+        await ctx.session.scalars(select(Login).where(Login.user_id == user_id).order_by(Login.at.desc()).limit(limit))
     )
+    current = next((login.id for login in logins if login.active), None)
     return ok(
         {
             "logins": [
@@ -166,7 +168,8 @@ async def recent_logins(ctx: ActionContext, params: Params) -> Result:
                     "place": login.place,
                     "device": login.device,
                     "ip": login.ip,
-                    "current": login.active,
+                    "current": login.id == current,
+                    "signed_in": login.active,
                 }
                 for login in logins
             ]

@@ -22,7 +22,7 @@ from kefu.demo_system.formats import add_months, china_date, iso
 from kefu.demo_system.labels import REPAIR_STATES
 from kefu.demo_system.store import Device, ProductModel, Repair, RepairStep, User
 
-SERVICE_CENTRE = "示例科技售后中心（上海市闵行区申长路 888 号，收件人：售后部，电话 400-820-8820）"
+SERVICE_CENTRE = "深圳市南山区科技园 示例科技售后中心（收件人：售后部，电话 400-820-8820）"
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,11 +18,11 @@ from kefu.demo_system.actions.base import (
     user_by_id,
     user_by_phone,
 )
-from kefu.demo_system.formats import china_date, iso, money
+from kefu.demo_system.formats import add_working_days, china_date, iso, money
 from kefu.demo_system.labels import ORDER_STATES, PAYMENT_STATES
 from kefu.demo_system.store import Order, Refund, Shipment, ShipmentEvent, User
 
-REFUND_DAYS = 3
+REFUND_DAYS = 3  # working days
 RETURN_WINDOW = timedelta(days=7)
 NO_ORDER = "未找到该订单，请核对订单号"
 
@@ -127,7 +127,7 @@ async def request_refund(ctx: ActionContext, params: Params) -> Result:
         order_no=order.order_no,
         amount_cents=order.amount_cents,
         created_at=ctx.now,
-        expected_by=day + timedelta(days=REFUND_DAYS),
+        expected_by=add_working_days(day, REFUND_DAYS),
     )
     ctx.session.add(refund)
     order.payment_state, order.state = "refunded", "refunded"
@@ -139,7 +139,7 @@ async def request_refund(ctx: ActionContext, params: Params) -> Result:
             "expected_days": REFUND_DAYS,
             "expected_by": refund.expected_by.isoformat(),
         },
-        f"退款已提交，预计 {REFUND_DAYS} 天内原路退回",
+        f"退款已提交，预计 {REFUND_DAYS} 个工作日内原路退回",
     )
 
 

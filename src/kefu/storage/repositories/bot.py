@@ -8,7 +8,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kefu.conversations.status import Status
-from kefu.storage.tables import BotFeedback, BotTerm, Conversation, Message, MissedQuestion
+from kefu.storage.tables import BotFeedback, BotTerm, Conversation, Message, MissedQuestion, SkillGroup
 
 
 async def recent_customer_texts(
@@ -42,6 +42,46 @@ async def add_feedback(session: AsyncSession, feedback: BotFeedback) -> bool:
 def add_missed(session: AsyncSession, missed: MissedQuestion) -> None:
     """Record a missed question."""
     session.add(missed)
+
+
+async def pending_clarify(session: AsyncSession, conversation_id: int) -> MissedQuestion | None:
+    """The conversation's newest missed question, if it is suggestions still waiting for the customer."""
+    query = (
+        select(MissedQuestion)
+        .where(MissedQuestion.conversation_id == conversation_id)
+        .order_by(MissedQuestion.id.desc())
+        .limit(1)
+    )
+    row = (await session.execute(query)).scalar_one_or_none()
+    return row if row is not None and row.reason == "clarified" and not row.resolved else None
+
+
+async def last_bot_meta(session: AsyncSession, conversation_id: int, before_seq: int) -> str | None:
+    """The meta (JSON) of the bot's last message before ``before_seq``: what kind of turn it was."""
+    query = (
+        select(Message.meta)
+        .where(
+            Message.conversation_id == conversation_id,
+            Message.seq < before_seq,
+            Message.sender_kind == "bot",
+        )
+        .order_by(Message.seq.desc())
+        .limit(1)
+    )
+    meta = (await session.execute(query)).scalar_one_or_none()
+    return str(meta) if meta is not None else None
+
+
+async def money_group_id(session: AsyncSession) -> int | None:
+    """The skill group that handles money matters (the first marked ``is_money``)."""
+    query = select(SkillGroup.id).where(SkillGroup.is_money.is_(True)).order_by(SkillGroup.id).limit(1)
+    found = (await session.execute(query)).scalar_one_or_none()
+    return int(found) if found is not None else None
+
+
+async def group_hours(session: AsyncSession) -> list[str | None]:
+    """Every skill group's business hours (JSON; ``None``: open 24/7)."""
+    return list((await session.execute(select(SkillGroup.hours))).scalars().all())
 
 
 async def list_missed(session: AsyncSession, limit: int, include_resolved: bool) -> Sequence[MissedQuestion]:

@@ -33,6 +33,7 @@ class ConversationUpdate(TypedDict, total=False):
     skill_group_id: int | None
     assignee_id: int | None
     handover_reason: str | None
+    priority: int
     updated_at: datetime
     waiting_since: datetime | None
     assignee_since: datetime | None

@@ -1,0 +1,320 @@
+"""Flows in live conversations: start a flow, take the customer's answers, persist every turn.
+
+The bot service calls :meth:`FlowRuntime.take` for each customer message in a conversation it holds:
+a running flow takes it (its answer, or a cancel, a request for a person, a side question the bot
+answers before asking again, another journey); otherwise the bot's policy may ask to start one.
+Each turn is written in one transaction with its messages, so a flow survives a reconnect and a
+restart; the engine is pure and reaches the company's system through the injected caller.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import re
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from kefu.bot.intents import Intent, classify
+from kefu.bot.normalize import normalize
+from kefu.bus import Delivery
+from kefu.context import Context
+from kefu.conversations import lifecycle
+from kefu.conversations.actions import append_message
+from kefu.conversations.status import Status
+from kefu.conversations.views import scope_of
+from kefu.events import Event, FlowsChanged
+from kefu.flows import summary as summaries
+from kefu.flows.engine import CallResult, Engine
+from kefu.flows.library import Library
+from kefu.flows.model import Flow
+from kefu.flows.state import Progress, RunState, Said
+from kefu.storage.repositories import conversations as conversation_repo
+from kefu.storage.repositories import flows as flow_repo
+from kefu.storage.repositories import users as user_repo
+from kefu.storage.tables import Conversation, FlowRun, LeaveMessage
+from kefu.storage.uow import UnitOfWork
+
+log = logging.getLogger(__name__)
+
+CANCEL = re.compile(
+    r"^(我要)?(取消|不办了|不用了|算了|退出|结束|不要了|先不办了|cancel|quit|stop|exit|never ?mind)(吧|了|啦|办理)?$"
+)
+PRIORITY = {"normal": 0, "high": 8, "urgent": 16}
+
+
+@dataclass(frozen=True, slots=True)
+class Customer:
+    """Who the flow serves, as the company's system is told."""
+
+    conversation_id: int
+    customer_id: int
+    locale: str
+    channel: str
+
+
+ActionCaller = Callable[[Context, str, dict[str, str], str, dict[str, Any]], Awaitable[CallResult]]
+# The bot's answer to a side question asked in the middle of a flow: its messages, or None.
+SideAnswer = Callable[[str], Awaitable[list[Said] | None]]
+
+
+class FlowRuntime:
+    """One per node: the flow library and the turns of running flows."""
+
+    def __init__(self, ctx: Context, caller: ActionCaller) -> None:
+        self.ctx = ctx
+        self.caller = caller
+        self.library = Library()
+        self._expiry: asyncio.Task[None] | None = None
+
+    async def start(self) -> Callable[[], None]:
+        """Load the published flows and keep them current; expire idle runs."""
+        await self.library.load(self.ctx)
+        stop = self.ctx.bus.subscribe(self._on_event, Delivery.EVERY_NODE)
+        if self.ctx.settings.flow_expiry_seconds > 0:
+            self._expiry = asyncio.create_task(self._expire_loop())
+
+        def unsubscribe() -> None:
+            stop()
+            if self._expiry is not None:
+                self._expiry.cancel()
+
+        return unsubscribe
+
+    async def _on_event(self, event: Event) -> None:
+        if isinstance(event, FlowsChanged):
+            await self.library.load(self.ctx)
+
+    async def _expire_loop(self) -> None:
+        while True:
+            await asyncio.sleep(self.ctx.settings.flow_expiry_seconds)
+            try:
+                await self.expire_due()
+            except Exception:
+                log.exception("expiring idle flows failed")
+
+    # ---- turns -------------------------------------------------------------------------------------
+    def engine(self, flow: Flow, run_id: int, who: Customer) -> Engine:
+        """An engine for one turn of ``run_id``."""
+
+        async def call(action: str, params: dict[str, str], key: str) -> CallResult:
+            context = {
+                "conversation_id": who.conversation_id,
+                "customer_id": who.customer_id,
+                "flow": flow.key,
+                "locale": who.locale,
+            }
+            return await self.caller(self.ctx, action, params, key, context)
+
+        today = self.ctx.clock.now().date()
+        return Engine(
+            flow, run_id=run_id, caller=call, texts=self.ctx.texts, locale=who.locale, channel=who.channel, today=today
+        )
+
+    async def active(self, conversation_id: int) -> FlowRun | None:
+        """The flow running in the conversation."""
+        async with self.ctx.uow() as uow:
+            return await flow_repo.active_run(uow.session, conversation_id)
+
+    async def begin(self, key: str, who: Customer, text: str, *, first: list[Said] | None = None) -> bool:
+        """Start flow ``key`` (its trigger fitted ``text``); False if no such flow is published."""
+        published = self.library.published.get(key)
+        if published is None:
+            return False
+        now = self.ctx.clock.now()
+        async with self.ctx.uow() as uow:
+            run = FlowRun(
+                conversation_id=who.conversation_id,
+                flow_version_id=published.version_id,
+                flow_key=key,
+                status=flow_repo.ACTIVE,
+                step=published.flow.steps[0].id,
+                state=RunState(step=published.flow.steps[0].id).to_json(),
+                started_at=now,
+                updated_at=now,
+            )
+            uow.session.add(run)
+            await uow.session.flush()
+            run_id = run.id
+            await uow.commit()
+        progress = await self.engine(published.flow, run_id, who).start(text)
+        progress.said[:0] = first or []
+        await self._commit(run_id, published.flow, published.version, who, progress, None)
+        return True
+
+    async def take(self, run: FlowRun, who: Customer, text: str, meta: dict[str, Any], side: SideAnswer) -> None:
+        """The customer wrote ``text`` while ``run`` waits for them."""
+        flow = await self.library.version(self.ctx, run.flow_version_id)
+        sealed_id = meta.get("sealed")
+        if isinstance(sealed_id, int):
+            async with self.ctx.uow() as uow:
+                clear = await flow_repo.take_sealed(uow.session, sealed_id, who.conversation_id)
+                await uow.commit()
+            text = clear if clear is not None else text
+        version = await self._version_number(run.flow_version_id)
+        if flow is None:
+            await self._end_quietly(run.id, "flow_missing")
+            return
+        state = RunState.from_json(run.state)
+        engine = self.engine(flow, run.id, who)
+        progress = await self.respond(engine, state, text, side)
+        await self._commit(run.id, flow, version, who, progress, run.status)
+
+    async def respond(self, engine: Engine, state: RunState, text: str, side: SideAnswer) -> Progress | Switch:
+        """The flow's turn for the customer's ``text``: cancel, a person, the step's answer, another
+        journey, or a side question the bot answers before asking the step's question again."""
+        compact = normalize(text, strip_punct=True).replace(" ", "")
+        if CANCEL.match(compact):
+            return engine.cancel(state)
+        if classify(text) is Intent.HUMAN:
+            return engine.hand_over(state, "customer_request")
+        if engine.fits(state, text):
+            return await engine.answer(state, text)
+        other = self.library.match(text)
+        if other is not None and other != engine.flow.key:
+            return Switch(other, engine.cancel(state), text)
+        answer = await side(text)
+        if answer:
+            return Progress([*answer, *engine.resume_prompt(state)], state)
+        return await engine.answer(state, text)
+
+    async def _version_number(self, version_id: int) -> int:
+        async with self.ctx.uow() as uow:
+            row = await flow_repo.get_version(uow.session, version_id)
+        return row.version if row is not None else 0
+
+    async def _end_quietly(self, run_id: int, reason: str) -> None:
+        async with self.ctx.uow() as uow:
+            run = await uow.session.get(FlowRun, run_id)
+            if run is not None and run.status == flow_repo.ACTIVE:
+                run.status, run.end_reason, run.ended_at = "cancelled", reason, self.ctx.clock.now()
+                await uow.commit()
+
+    async def _commit(
+        self,
+        run_id: int,
+        flow: Flow,
+        version: int,
+        who: Customer,
+        progress: Progress | Switch,
+        _previous: str | None,
+    ) -> None:
+        switch = progress if isinstance(progress, Switch) else None
+        if switch is not None:
+            progress = switch.ending
+        assert isinstance(progress, Progress)
+        async with self.ctx.uow() as uow:
+            conversation = await conversation_repo.get_for_update(uow.session, who.conversation_id)
+            run = await uow.session.get(FlowRun, run_id)
+            if conversation is None or run is None or run.status != flow_repo.ACTIVE:
+                return
+            if conversation.status != Status.BOT:  # a person has it now: the flow stops, silently
+                run.status, run.end_reason, run.ended_at = "cancelled", "taken_over", self.ctx.clock.now()
+                await flow_repo.drop_sealed(uow.session, who.conversation_id)
+                await uow.commit()
+                return
+            scope = scope_of(conversation)
+            for said in progress.said:
+                await append_message(
+                    uow, self.ctx, who.conversation_id, sender_kind="bot", text=said.text, meta=said.meta, scope=scope
+                )
+            conversation.bot_failures = 0
+            await self._save(uow, conversation, run, flow, version, who, progress)
+            await uow.commit()
+        if switch is not None:
+            await self.begin(switch.key, who, switch.text)
+
+    async def _save(
+        self,
+        uow: UnitOfWork,
+        conversation: Conversation,
+        run: FlowRun,
+        flow: Flow,
+        version: int,
+        who: Customer,
+        progress: Progress,
+    ) -> None:
+        now = self.ctx.clock.now()
+        state = progress.state
+        run.step = state.step
+        run.updated_at = now
+        run.secret_input = progress.secret_input and progress.ended is None
+        if progress.ended is None:
+            run.expires_at = now + timedelta(minutes=flow.expire_minutes)
+            run.state = state.to_json()
+            return
+        run.status = progress.ended
+        run.end_reason = progress.reason
+        run.ended_at = now
+        run.expires_at = None
+        run.state = summaries.scrubbed(flow, state).to_json()
+        summary = summaries.build(flow, version, state, progress.reason, who.locale)
+        run.summary = json.dumps(summary, ensure_ascii=False)
+        await flow_repo.drop_sealed(uow.session, who.conversation_id)
+        if progress.ended == "handed_over":
+            await self._hand_over(uow, conversation, flow, who, progress)
+        elif progress.ended == "ticket":
+            self._ticket(uow, who, summary, now)
+
+    async def _hand_over(
+        self, uow: UnitOfWork, conversation: Conversation, flow: Flow, who: Customer, progress: Progress
+    ) -> None:
+        handover = progress.handover
+        group_name = (handover.group if handover else None) or flow.handover_group
+        group = await user_repo.get_group_by_name(uow.session, group_name) if group_name else None
+        priority = PRIORITY.get(handover.priority if handover else "normal", 0)
+        conversation.priority = max(conversation.priority, priority)  # routing keeps the higher of this and its own
+        reason = f"flow_{progress.reason or 'handover'}"[:32]
+        await lifecycle.enqueue(
+            uow, self.ctx, who.conversation_id, group_id=group.id if group else None, handover_reason=reason
+        )
+
+    def _ticket(self, uow: UnitOfWork, who: Customer, summary: dict[str, Any], now: Any) -> None:
+        lines = [f"{summary['flow']}（自助流程登记）"]
+        lines += [f"{item['label']}：{item['value']}" for item in summary["collected"]]
+        contact = next((i["value"] for i in summary["collected"] if i["slot"] in ("phone", "contact")), "")
+        uow.session.add(
+            LeaveMessage(
+                customer_id=who.customer_id,
+                conversation_id=who.conversation_id,
+                channel=who.channel,
+                skill_group_id=None,
+                name="",
+                contact=contact or "—",
+                text="\n".join(lines)[:2000],
+                status="open",
+                created_at=now,
+            )
+        )
+
+    # ---- expiry ------------------------------------------------------------------------------------
+    async def expire_due(self) -> int:
+        """End every run idle past its expiry with a message; returns how many ended."""
+        async with self.ctx.uow() as uow:
+            due = await flow_repo.expiring(uow.session, self.ctx.clock.now())
+            runs = [(r.id, r.conversation_id, r.flow_version_id, r.state) for r in due]
+        ended = 0
+        for run_id, conversation_id, version_id, raw in runs:
+            flow = await self.library.version(self.ctx, version_id)
+            async with self.ctx.uow() as uow:
+                conversation = await conversation_repo.get(uow.session, conversation_id)
+            if flow is None or conversation is None:
+                await self._end_quietly(run_id, "flow_missing")
+                continue
+            who = Customer(conversation_id, conversation.customer_id, conversation.locale, conversation.channel)
+            progress = self.engine(flow, run_id, who).expire(RunState.from_json(raw))
+            await self._commit(run_id, flow, await self._version_number(version_id), who, progress, None)
+            ended += 1
+        return ended
+
+
+@dataclass(frozen=True, slots=True)
+class Switch:
+    """The customer turned to another journey: end this one, then start ``key``."""
+
+    key: str
+    ending: Progress
+    text: str = ""
