@@ -7,7 +7,7 @@ import getpass
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 import uvicorn
@@ -17,6 +17,8 @@ from kefu.bootstrap import open_context
 from kefu.bot import kb_files, knowledge
 from kefu.config import Settings
 from kefu.demo import DEMO_LOGINS, seed_demo
+from kefu.demo_system.app import create_demo_system
+from kefu.demo_system.server import DemoSystemStartError, serve_beside
 from kefu.errors import KefuError
 from kefu.routing.groups import ensure_group
 from kefu.security import auth
@@ -45,24 +47,55 @@ def _settings(host: str | None = None, port: int | None = None, data_dir: Path |
     return Settings(**overrides)  # type: ignore[arg-type]
 
 
-def _run(settings: Settings) -> None:
-    uvicorn.run(
-        create_app(settings),
-        host=settings.host,
-        port=settings.port,
-        log_level=settings.log_level,
-        ws_max_size=settings.max_ws_frame_bytes * 2,
+def _uvicorn_options(settings: Settings) -> dict[str, Any]:
+    return {
+        "host": settings.host,
+        "port": settings.port,
+        "log_level": settings.log_level,
+        "ws_max_size": settings.max_ws_frame_bytes * 2,
         # Chat frames are a few hundred bytes: compressing them costs more CPU and per-socket memory
         # (zlib state) than it saves (docs/performance.md). KEFU_WS_PER_MESSAGE_DEFLATE=true turns it on.
-        ws_per_message_deflate=settings.ws_per_message_deflate,
-    )
+        "ws_per_message_deflate": settings.ws_per_message_deflate,
+    }
+
+
+def _run(settings: Settings) -> None:
+    uvicorn.run(create_app(settings), **_uvicorn_options(settings))
+
+
+def _run_with_demo_system(settings: Settings) -> None:
+    """kefu and, on the next port, the demo company's business system: one process, one event loop."""
+    server = uvicorn.Server(uvicorn.Config(create_app(settings), **_uvicorn_options(settings)))
+    demo_system = create_demo_system(settings.data_dir, settings.demo_system_secret)
+
+    async def both() -> None:
+        async with serve_beside(demo_system, settings.host, settings.port + 1, log_level=settings.log_level):
+            await server.serve()
+
+    try:
+        asyncio.run(both())
+    except KeyboardInterrupt:
+        pass
+    except DemoSystemStartError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from None
+    if not server.started:
+        raise typer.Exit(1)
 
 
 def _base_url(settings: Settings) -> str:
     if settings.public_url:
         return settings.public_url.rstrip("/")
-    host = "127.0.0.1" if settings.host in ("0.0.0.0", "::") else settings.host  # noqa: S104
-    return f"http://{host}:{settings.port}"
+    return f"http://{_local_host(settings)}:{settings.port}"
+
+
+def _local_host(settings: Settings) -> str:
+    return "127.0.0.1" if settings.host in ("0.0.0.0", "::") else settings.host  # noqa: S104
+
+
+def demo_system_url(settings: Settings) -> str:
+    """Where ``kefu demo`` serves the demo company's business system: kefu's port + 1."""
+    return f"http://{_local_host(settings)}:{settings.port + 1}"
 
 
 @app.command()
@@ -75,7 +108,8 @@ def serve(host: HostOpt = None, port: PortOpt = None, data_dir: DataOpt = None) 
 
 @app.command()
 def demo(host: HostOpt = None, port: PortOpt = None, data_dir: DataOpt = None) -> None:
-    """Load the demo organisation (once) and run kefu, printing its URLs and logins."""
+    """Load the demo organisation (once) and run kefu with the demo company's business system on the next
+    port, printing their URLs and logins."""
     settings = _settings(host, port, data_dir)
 
     async def prepare() -> bool:
@@ -94,8 +128,11 @@ def demo(host: HostOpt = None, port: PortOpt = None, data_dir: DataOpt = None) -
         groups = ", ".join(login.groups) or "all groups"
         who = f"{login.display_name}, {groups}"
         typer.echo(f"    {login.role:<10} {login.username:<8} / {login.password:<16} ({who})")
+    demo_system = demo_system_url(settings)
+    typer.echo(f"  demo business system (the company's data): {demo_system}/")
+    typer.echo(f"  its SMS and e-mail outbox (codes, links):  {demo_system}/outbox")
     typer.echo("")
-    _run(settings)
+    _run_with_demo_system(settings)
 
 
 @app.command()
