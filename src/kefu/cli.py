@@ -16,7 +16,7 @@ from kefu.app import create_app
 from kefu.bootstrap import open_context
 from kefu.bot import kb_files, knowledge
 from kefu.config import Settings
-from kefu.demo import DEMO_LOGINS, seed_demo
+from kefu.demo import DEMO_LOGINS, connect_demo_system, seed_demo
 from kefu.demo_system.app import create_demo_system
 from kefu.demo_system.server import DemoSystemStartError, serve_beside
 from kefu.errors import KefuError
@@ -114,7 +114,9 @@ def demo(host: HostOpt = None, port: PortOpt = None, data_dir: DataOpt = None) -
 
     async def prepare() -> bool:
         async with open_context(settings) as ctx:
-            return await seed_demo(ctx)
+            created = await seed_demo(ctx)
+            await connect_demo_system(ctx, demo_system_url(settings), settings.demo_system_secret)
+            return created
 
     created = asyncio.run(prepare())
     base = _base_url(settings)
@@ -227,6 +229,7 @@ def flow_import(
 ) -> None:
     """Store flow files as new versions (all or none: every file is checked first)."""
     from kefu.flows import versions  # noqa: PLC0415
+
     settings = _settings(data_dir=data_dir)
     sources = [file.read_text(encoding="utf-8") for file in files]
     try:
