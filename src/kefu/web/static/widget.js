@@ -90,12 +90,22 @@ function showError(text) {
   }, 5000);
 }
 
+// Whether the customer is reading the end of the thread. Measured before a new message is added (a
+// tall message, say a bot's four-line answer, would otherwise push the end out of reach) and true while
+// a scroll to the end is pending (several messages arriving in one frame all stick to the end).
+let scrollPending = false;
+
 function nearBottom() {
-  return scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 120;
+  return scrollPending || scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 120;
 }
 
-function scrollDown(force = false) {
-  if (force || nearBottom()) requestAnimationFrame(() => scroller.scrollTo({ top: scroller.scrollHeight }));
+function scrollDown(force = false, wasNear = nearBottom()) {
+  if (!(force || wasNear) || scrollPending) return;
+  scrollPending = true;
+  requestAnimationFrame(() => {
+    scrollPending = false;
+    scroller.scrollTo({ top: scroller.scrollHeight });
+  });
 }
 
 async function fetchAttachment(att) {
@@ -320,11 +330,13 @@ function onFrame(frame) {
     case "message":
       onMessage(frame.message);
       break;
-    case "ack":
+    case "ack": {
+      const near = nearBottom();
       dropFromOutbox(frame.client_msg_id);
       if (conv && frame.message.conversation_id === conv.id) thread.add(frame.message);
-      scrollDown();
+      scrollDown(false, near);
       break;
+    }
     case "error":
       onSocketError(frame);
       break;
@@ -356,6 +368,7 @@ function onFrame(frame) {
 function onMessage(message) {
   if (!conv || message.conversation_id !== conv.id) return;
   if (message.client_msg_id) dropFromOutbox(message.client_msg_id);
+  const near = nearBottom();
   const fresh = thread.add(message);
   if (!fresh) return;
   if (message.sender_kind !== "customer") {
@@ -365,7 +378,7 @@ function onMessage(message) {
       tellParent({ kefu: "unread", count: unseen });
     }
   }
-  scrollDown(message.sender_kind === "customer");
+  scrollDown(message.sender_kind === "customer", near);
   markRead();
 }
 
