@@ -176,6 +176,29 @@ def test_account_stolen_is_frozen_and_handed_to_account_security(journey_server,
     shot(customer, "2-account-stolen-widget")
 
 
+def test_unusual_login_lists_the_logins_and_not_me_freezes(journey_server, demo_system, new_context):
+    customer = new_context(viewport=PHONE_VIEW).new_page()
+    widget = open_widget(customer, journey_server.url)
+
+    customer_says(widget, "收到异地登录提醒")
+    bot_said(widget, "请输入账号绑定的手机号")
+    customer_says(widget, ZHANG_WEI)
+    bot_said(widget, "验证码已发送至 138****8000")
+    customer_says(widget, code_from_outbox(customer, demo_system.url, ZHANG_WEI))
+    logins = bot_said(widget, "最近的登录记录")
+    # One login a line, newest first, the device in use marked.
+    text = logins.locator(".msg__text")
+    expect(text).to_contain_text(re.compile(r"1\. \d{4}-\d{2}-\d{2} \d{2}:\d{2} · 上海 · iPhone 15（当前设备）\n2\. "))
+    expect(text).to_contain_text("海外 · Android")
+    expect(logins.locator(".bot-chip--action")).to_have_text(["是我", "不是我"])
+    shot(customer, "5-unusual-login-list-widget")
+
+    logins.locator(".bot-chip--action", has_text="不是我").click()
+    bot_said(widget, "已冻结您的账号")
+    expect(widget.locator(".msg--bot").last).to_be_in_viewport()
+    shot(customer, "5-unusual-login-frozen-widget")
+
+
 def test_payment_debited_not_credited_is_refunded_with_a_button(journey_server, new_context):
     customer = new_context(viewport=PHONE_VIEW).new_page()
     widget = open_widget(customer, journey_server.url)
