@@ -115,3 +115,9 @@ async def texts_page(request: Request) -> Response:
 async def integrations_page(request: Request) -> Response:
     """The actions of the company's backend (admins change and test them, supervisors look)."""
     return _console_page(request, "integrations.html")
+
+
+@router.get("/console/flows")
+async def flows_page(request: Request) -> Response:
+    """Guided self-service flows: steps, the editor, versions and test runs (admins change them)."""
+    return _console_page(request, "flows.html")
