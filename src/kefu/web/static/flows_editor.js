@@ -47,9 +47,12 @@ export class FlowEditor {
     this.text.addEventListener("scroll", () => {
       this.gutter.scrollTop = this.text.scrollTop;
     });
+    let escaped = false; // Escape, then Tab, leaves the editor (keyboard users are never trapped)
     this.text.addEventListener("keydown", (event) => {
-      if (event.key !== "Tab" || this.text.readOnly) return;
-      event.preventDefault(); // two spaces, as YAML wants (Escape then Tab leaves the editor)
+      const leave = escaped;
+      escaped = event.key === "Escape";
+      if (event.key !== "Tab" || leave || this.text.readOnly || event.shiftKey) return;
+      event.preventDefault(); // two spaces, as YAML wants
       this.text.setRangeText("  ", this.text.selectionStart, this.text.selectionEnd, "end");
       this.text.dispatchEvent(new Event("input"));
     });

@@ -4,7 +4,33 @@
 import { el } from "./api.js";
 import { known } from "./flow_summary.js";
 
-const ICONS = { say: "💬", collect: "?", call: "⇄", choose: "☰", branch: "⑂", handover: "☎", end: "■" };
+// 24×24 outline paths, drawn with currentColor.
+const ICONS = {
+  say: "M5 5h14a1 1 0 0 1 1 1v9a1 1 0 0 1-1 1H10l-4 3v-3H5a1 1 0 0 1-1-1V6a1 1 0 0 1 1-1Z",
+  collect: "M9.2 9a3 3 0 1 1 4.3 2.7c-.9.4-1.5 1.2-1.5 2.2V15M12 18.5v.01",
+  call: "M4 8h13l-3-3M20 16H7l3 3",
+  choose: "M9 7h11M9 12h11M9 17h11M4.5 7h.01M4.5 12h.01M4.5 17h.01",
+  branch: "M6 4v8a4 4 0 0 0 4 4h8M6 12v8M18 16l-3-3M18 16l-3 3",
+  handover: "M12 12a4 4 0 1 0 0-8 4 4 0 0 0 0 8ZM4 20c0-3.3 3.6-5 8-5s8 1.7 8 5",
+  end: "M5 12l4.5 4.5L19 7",
+};
+const SVG = "http://www.w3.org/2000/svg";
+
+function icon(kind) {
+  const svg = document.createElementNS(SVG, "svg");
+  svg.setAttribute("viewBox", "0 0 24 24");
+  svg.setAttribute("width", "16");
+  svg.setAttribute("height", "16");
+  const path = document.createElementNS(SVG, "path");
+  path.setAttribute("d", ICONS[kind] || ICONS.say);
+  path.setAttribute("fill", "none");
+  path.setAttribute("stroke", "currentColor");
+  path.setAttribute("stroke-width", "2");
+  path.setAttribute("stroke-linecap", "round");
+  path.setAttribute("stroke-linejoin", "round");
+  svg.append(path);
+  return svg;
+}
 const SPECIAL = new Set(["next", "on_fail", "otherwise", "on ok", "on not_found", "on refused", "on unavailable"]);
 // Steps that go on to the next one in the file when they name no ``next``.
 const FALLS_THROUGH = new Set(["say", "collect", "call"]);
@@ -40,11 +66,11 @@ export function renderSteps(t, host, outline) {
       if (!goes.some(([label]) => label === "next") && FALLS_THROUGH.has(step.kind) && ids[index + 1]) {
         goes.unshift(["next", ids[index + 1]]);
       }
-      const detail = detailText(t, step);
+      const detail = step.detail === step.id ? "" : detailText(t, step);
       return el(
         "li",
         { class: "step", dataset: { step: step.id, kind: step.kind } },
-        el("span", { class: "step__icon", "aria-hidden": "true" }, ICONS[step.kind] || "•"),
+        el("span", { class: "step__icon", "aria-hidden": "true" }, icon(step.kind)),
         el(
           "div",
           { class: "step__body" },
