@@ -47,8 +47,10 @@ async def demo_site(request: Request) -> HTMLResponse:
 async def widget(request: Request) -> HTMLResponse:
     """The chat itself, loaded by the embed script in an iframe (or opened full-page on a phone)."""
     texts: TextBook = request.app.state.ctx.texts
-    welcome = texts.render("chat.welcome", page_locale(request))  # the organisation's wording, if it has one
-    response = _render(request, "widget.html", welcome=welcome)
+    locale = page_locale(request)
+    welcome = texts.render("chat.welcome", locale)  # the organisation's wording, if it has one
+    menu = request.app.state.flows.library.menu(locale)  # the self-service journeys, as buttons
+    response = _render(request, "widget.html", welcome=welcome, menu=menu)
     response.headers["Content-Security-Policy"] = (
         "default-src 'self'; img-src 'self' blob: data:; style-src 'self'; connect-src 'self' ws: wss:"
     )
