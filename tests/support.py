@@ -9,6 +9,7 @@ import time
 from collections.abc import Callable, Coroutine, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any, Protocol
 
 import uvicorn
@@ -19,6 +20,7 @@ from kefu.app import create_app, settle
 from kefu.bootstrap import open_context
 from kefu.config import Settings
 from kefu.demo import seed_demo
+from kefu.demo_system.app import create_demo_system
 
 AGENT1 = ("agent1", "agent-demo-123")
 AGENT2 = ("agent2", "agent-demo-123")
@@ -136,6 +138,19 @@ class LiveServer:
     def stop(self) -> None:
         self.server.should_exit = True
         self.thread.join(timeout=15)
+
+
+class DemoSystemServer(LiveServer):
+    """The demo company's business system on a free port, in a background thread (as ``kefu demo``
+    runs it beside kefu)."""
+
+    def __init__(self, data_dir: Path, secret: str) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.data_dir = data_dir
+        app = create_demo_system(data_dir, secret)
+        self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning"))
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
 
 
 @contextmanager

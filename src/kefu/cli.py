@@ -7,7 +7,7 @@ import getpass
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 import uvicorn
@@ -16,7 +16,9 @@ from kefu.app import create_app
 from kefu.bootstrap import open_context
 from kefu.bot import kb_files, knowledge
 from kefu.config import Settings
-from kefu.demo import DEMO_LOGINS, seed_demo
+from kefu.demo import DEMO_LOGINS, connect_demo_system, seed_demo
+from kefu.demo_system.app import create_demo_system
+from kefu.demo_system.server import DemoSystemStartError, serve_beside
 from kefu.errors import KefuError
 from kefu.routing.groups import ensure_group
 from kefu.security import auth
@@ -26,6 +28,8 @@ user_app = typer.Typer(help="Manage console users (admins, supervisors, agents).
 app.add_typer(user_app, name="user")
 kb_app = typer.Typer(help="Import and export the knowledge base (CSV, Excel .xlsx, JSONL).", no_args_is_help=True)
 app.add_typer(kb_app, name="kb")
+flow_app = typer.Typer(help="Check and import guided flows (YAML or JSON files).", no_args_is_help=True)
+app.add_typer(flow_app, name="flow")
 
 HostOpt = Annotated[str | None, typer.Option("--host", help="Address to listen on [default: 127.0.0.1].")]
 PortOpt = Annotated[int | None, typer.Option("--port", help="Port to listen on [default: 8000].")]
@@ -43,24 +47,55 @@ def _settings(host: str | None = None, port: int | None = None, data_dir: Path |
     return Settings(**overrides)  # type: ignore[arg-type]
 
 
-def _run(settings: Settings) -> None:
-    uvicorn.run(
-        create_app(settings),
-        host=settings.host,
-        port=settings.port,
-        log_level=settings.log_level,
-        ws_max_size=settings.max_ws_frame_bytes * 2,
+def _uvicorn_options(settings: Settings) -> dict[str, Any]:
+    return {
+        "host": settings.host,
+        "port": settings.port,
+        "log_level": settings.log_level,
+        "ws_max_size": settings.max_ws_frame_bytes * 2,
         # Chat frames are a few hundred bytes: compressing them costs more CPU and per-socket memory
         # (zlib state) than it saves (docs/performance.md). KEFU_WS_PER_MESSAGE_DEFLATE=true turns it on.
-        ws_per_message_deflate=settings.ws_per_message_deflate,
-    )
+        "ws_per_message_deflate": settings.ws_per_message_deflate,
+    }
+
+
+def _run(settings: Settings) -> None:
+    uvicorn.run(create_app(settings), **_uvicorn_options(settings))
+
+
+def _run_with_demo_system(settings: Settings) -> None:
+    """kefu and, on the next port, the demo company's business system: one process, one event loop."""
+    server = uvicorn.Server(uvicorn.Config(create_app(settings), **_uvicorn_options(settings)))
+    demo_system = create_demo_system(settings.data_dir, settings.demo_system_secret)
+
+    async def both() -> None:
+        async with serve_beside(demo_system, settings.host, settings.port + 1, log_level=settings.log_level):
+            await server.serve()
+
+    try:
+        asyncio.run(both())
+    except KeyboardInterrupt:
+        pass
+    except DemoSystemStartError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from None
+    if not server.started:
+        raise typer.Exit(1)
 
 
 def _base_url(settings: Settings) -> str:
     if settings.public_url:
         return settings.public_url.rstrip("/")
-    host = "127.0.0.1" if settings.host in ("0.0.0.0", "::") else settings.host  # noqa: S104
-    return f"http://{host}:{settings.port}"
+    return f"http://{_local_host(settings)}:{settings.port}"
+
+
+def _local_host(settings: Settings) -> str:
+    return "127.0.0.1" if settings.host in ("0.0.0.0", "::") else settings.host  # noqa: S104
+
+
+def demo_system_url(settings: Settings) -> str:
+    """Where ``kefu demo`` serves the demo company's business system: kefu's port + 1."""
+    return f"http://{_local_host(settings)}:{settings.port + 1}"
 
 
 @app.command()
@@ -73,12 +108,15 @@ def serve(host: HostOpt = None, port: PortOpt = None, data_dir: DataOpt = None) 
 
 @app.command()
 def demo(host: HostOpt = None, port: PortOpt = None, data_dir: DataOpt = None) -> None:
-    """Load the demo organisation (once) and run kefu, printing its URLs and logins."""
+    """Load the demo organisation (once) and run kefu with the demo company's business system on the next
+    port, printing their URLs and logins."""
     settings = _settings(host, port, data_dir)
 
     async def prepare() -> bool:
         async with open_context(settings) as ctx:
-            return await seed_demo(ctx)
+            created = await seed_demo(ctx)
+            await connect_demo_system(ctx, demo_system_url(settings), settings.demo_system_secret)
+            return created
 
     created = asyncio.run(prepare())
     base = _base_url(settings)
@@ -92,8 +130,11 @@ def demo(host: HostOpt = None, port: PortOpt = None, data_dir: DataOpt = None) -
         groups = ", ".join(login.groups) or "all groups"
         who = f"{login.display_name}, {groups}"
         typer.echo(f"    {login.role:<10} {login.username:<8} / {login.password:<16} ({who})")
+    demo_system = demo_system_url(settings)
+    typer.echo(f"  demo business system (the company's data): {demo_system}/")
+    typer.echo(f"  its SMS and e-mail outbox (codes, links):  {demo_system}/outbox")
     typer.echo("")
-    _run(settings)
+    _run_with_demo_system(settings)
 
 
 @app.command()
@@ -158,6 +199,58 @@ def kb_import(
     typer.echo(f"imported {result.created} new and {result.updated} updated entries")
 
 
+@flow_app.command("check")
+def flow_check(files: Annotated[list[Path], typer.Argument(help="Flow files (.yaml, .yml, .json)")]) -> None:
+    """Check flow files: every problem with its line and field; exit 2 if any file has one."""
+    from kefu.flows.source import FlowFileError, parse  # noqa: PLC0415
+
+    failed = False
+    for file in files:
+        try:
+            flow = parse(file.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError) as exc:
+            typer.echo(f"{file}: cannot read: {exc}", err=True)
+            failed = True
+        except FlowFileError as exc:
+            failed = True
+            for problem in exc.problems:
+                typer.echo(f"{file}:{problem.line or 0}: {problem.field or '(top)'}: {problem.message}", err=True)
+        else:
+            typer.echo(f"{file}: ok ({flow.key}, {len(flow.steps)} steps)")
+    if failed:
+        raise typer.Exit(2)
+
+
+@flow_app.command("import")
+def flow_import(
+    files: Annotated[list[Path], typer.Argument(help="Flow files (.yaml, .yml, .json)")],
+    publish: Annotated[bool, typer.Option(help="Publish at once (else each becomes a draft)")] = False,
+    data_dir: DataOpt = None,
+) -> None:
+    """Store flow files as new versions (all or none: every file is checked first)."""
+    from kefu.flows import versions  # noqa: PLC0415
+
+    settings = _settings(data_dir=data_dir)
+    sources = [file.read_text(encoding="utf-8") for file in files]
+    try:
+        for source in sources:
+            versions.check_source(source)
+    except KefuError as exc:
+        typer.echo(f"error: {exc.message} (nothing was imported)", err=True)
+        raise typer.Exit(2) from None
+
+    async def run() -> list[str]:
+        done = []
+        async with open_context(settings) as ctx:
+            for source in sources:
+                view = await (versions.install(ctx, source) if publish else versions.save_draft(ctx, source))
+                done.append(f"{view.key} v{view.version} ({view.status})")
+        return done
+
+    for line in asyncio.run(run()):
+        typer.echo(f"imported {line}")
+
+
 @kb_app.command("export")
 def kb_export(
     file: Annotated[Path, typer.Argument(help="Where to write: .csv, .xlsx or .jsonl")],
@@ -190,6 +283,9 @@ def eval_command(
         bool | None,
         typer.Option(help="Fuse dense embeddings when installed [default: KEFU_BOT_EMBEDDINGS, as the live bot]"),
     ] = None,
+    flows: Annotated[
+        Path | None, typer.Option("--flows", help="A folder of flow files whose triggers the live bot has")
+    ] = None,
 ) -> None:
     """Put every query to the live bot (thresholds and triggers from KEFU_BOT_*): P@1, MRR@10, Recall@5,
     decisions and latency."""
@@ -210,7 +306,7 @@ def eval_command(
 
         try:
             report = evaluation.evaluate(
-                kb, queries, settings=settings, limit=limit, progress=progress, embedder=embedder
+                kb, queries, settings=settings, limit=limit, progress=progress, embedder=embedder, flows_dir=flows
             )
         except (OSError, ValueError, KefuError) as exc:
             typer.echo(f"error: {exc}", err=True)

@@ -58,6 +58,8 @@ class Settings(BaseSettings):
     message_max_in_flight: int = Field(default=2000, ge=1)
     message_wait_seconds: float = Field(default=2.0, ge=0)
     ws_per_message_deflate: bool = False
+    # The secret kefu and the demo business system (``kefu demo``, docs/demo.md) sign action calls with.
+    demo_system_secret: str = "demo-shared-secret"  # noqa: S105 (the demo's published default)
 
     @classmethod
     def settings_customise_sources(

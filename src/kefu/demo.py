@@ -7,11 +7,15 @@ from pathlib import Path
 
 from kefu.bot import knowledge
 from kefu.context import Context
+from kefu.demo_system import ACTIONS as DEMO_ACTIONS
+from kefu.demo_system import action_url
+from kefu.events import IntegrationsChanged
 from kefu.flows import versions as flow_versions
 from kefu.routing.groups import GroupSettings, configure, ensure_group
 from kefu.security import auth
+from kefu.storage.repositories import integrations as integration_repo
 from kefu.storage.repositories import users as user_repo
-from kefu.storage.tables import Organisation
+from kefu.storage.tables import IntegrationAction, Organisation
 
 DEMO_KB = Path(__file__).parent / "demo_data" / "kb.jsonl"
 DEMO_FLOWS = Path(__file__).parent / "demo_data" / "flows"
@@ -81,3 +85,42 @@ async def seed_demo(ctx: Context) -> bool:
     for path in sorted(DEMO_FLOWS.glob("*.yaml")):
         await flow_versions.install(ctx, path.read_text(encoding="utf-8"))
     return True
+
+
+DEMO_ACTION_MARK = "示例科技业务系统（kefu demo）"
+
+
+async def connect_demo_system(ctx: Context, base_url: str, secret: str) -> int:
+    """Point the flows' actions at the demo business system at ``base_url`` (loopback, so private
+    addresses are allowed for these actions only). Actions an admin added or changed are left alone;
+    the demo's own follow the port it runs on. Returns how many were written."""
+    written = 0
+    async with ctx.uow() as uow:
+        for name in DEMO_ACTIONS:
+            url = action_url(base_url, name)
+            row = await integration_repo.get_action(uow.session, name)
+            if row is None:
+                await integration_repo.add_action(
+                    uow.session,
+                    IntegrationAction(
+                        name=name,
+                        url=url,
+                        secret=secret,
+                        timeout_ms=3000,
+                        max_attempts=3,
+                        allow_private=True,
+                        enabled=True,
+                        description=DEMO_ACTION_MARK,
+                        updated_by=None,
+                        updated_at=ctx.clock.now(),
+                    ),
+                )
+                written += 1
+            elif row.description == DEMO_ACTION_MARK and row.updated_by is None and row.url != url:
+                row.url = url
+                written += 1
+        if written:
+            uow.emit(IntegrationsChanged("*"))
+        await uow.commit()
+    ctx.integrations.invalidate()
+    return written

@@ -23,6 +23,8 @@ from kefu.bot.entries import EntryView
 from kefu.bot.live import build_policy
 from kefu.bot.policy import Policy, State, Turn
 from kefu.config import Settings
+from kefu.flows.library import Library
+from kefu.flows.triggers import FlowTriggers
 
 ProgressCallback = Callable[[int, int], None]
 Decision = Literal["answer", "clarify", "decline", "handover", "smalltalk", "flow"]
@@ -185,12 +187,25 @@ class Evaluation:
     """The live policy over an evaluation knowledge base."""
 
     def __init__(
-        self, kb: EvalKB, settings: Settings, *, embedder: Embedder | None = None, now: datetime | None = None
+        self,
+        kb: EvalKB,
+        settings: Settings,
+        *,
+        embedder: Embedder | None = None,
+        now: datetime | None = None,
+        flows: Library | None = None,
     ) -> None:
         started = time.perf_counter()
-        self.policy: Policy = build_policy(settings, kb.entries, now or datetime.now(UTC), embedder=embedder)
+        journeys = FlowTriggers(flows, self._entry_question) if flows is not None else None
+        self.policy: Policy = build_policy(
+            settings, kb.entries, now or datetime.now(UTC), embedder=embedder, journeys=journeys
+        )
         self.build_seconds = time.perf_counter() - started
         self.file_ids = kb.file_ids
+
+    def _entry_question(self, entry_id: int) -> str | None:
+        entry = self.policy.index.entry(entry_id)
+        return entry.question if entry is not None else None
 
     def ask(self, query: str) -> Outcome:
         """Put ``query`` to the bot as the first message of a new conversation."""
@@ -257,12 +272,18 @@ def evaluate(
     limit: int | None = None,
     progress: ProgressCallback | None = None,
     embedder: Embedder | None = None,
+    flows_dir: Path | None = None,
 ) -> EvalReport:
     """Build the live policy over the whole knowledge base and put every query to it.
 
     ``settings`` are the node's (``KEFU_BOT_*`` thresholds and triggers); by default as ``kefu serve``
-    would read them.
+    would read them. ``flows_dir``: the flow files (``*.yaml``, ``*.json``) whose triggers the live bot
+    also has, so a question that starts a journey counts as one.
     """
     kb = load_kb(Path(kb_path))
     queries = load_queries(Path(queries_path))[:limit]
-    return Evaluation(kb, settings or Settings(), embedder=embedder).run(queries, progress)
+    flows = None
+    if flows_dir is not None:
+        files = sorted([*flows_dir.glob("*.yaml"), *flows_dir.glob("*.json")])
+        flows = Library.of_sources([f.read_text(encoding="utf-8") for f in files])
+    return Evaluation(kb, settings or Settings(), embedder=embedder, flows=flows).run(queries, progress)

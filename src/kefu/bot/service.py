@@ -30,6 +30,7 @@ from kefu.errors import Conflict, InvalidInput, NotFound
 from kefu.events import BotSettingsChanged, Event, KnowledgeChanged, MessageCreated
 from kefu.flows.runtime import Customer, FlowRuntime, SideAnswer
 from kefu.flows.state import Said
+from kefu.flows.triggers import FlowTriggers
 from kefu.routing import hours
 from kefu.security.access import load_visible
 from kefu.security.principals import CustomerPrincipal
@@ -51,7 +52,7 @@ class BotService:
         self.settings: BotSettings = bot_settings(ctx.settings)  # until the stored ones are read at start
         self.is_angry = anger_detector(ctx.settings.bot_anger_threshold)
         # Guided journeys the policy may start (the flows package sets them; None: answer from the KB only).
-        self.journeys: Journeys | None = _FlowTriggers(self, flows) if flows is not None else None
+        self.journeys: Journeys | None = FlowTriggers(flows.library, self._entry_question) if flows else None
         self.policy = Policy(BotIndex([], None), self.settings, self.is_angry, ctx.texts)
         self._locks: dict[int, tuple[asyncio.Lock, int]] = {}
         self._tasks: set[asyncio.Task[None]] = set()
@@ -214,6 +215,10 @@ class BotService:
                 return
         await actions.apply_turn(self.ctx, conversation_id, turn, message_id)
 
+    def _entry_question(self, entry_id: int) -> str | None:
+        entry = self.policy.index.entry(entry_id)
+        return entry.question if entry is not None else None
+
     def side_answer(self, locale: str) -> SideAnswer:
         """Side answers for a flow's test run (no conversation behind it)."""
         return self._side_answer(State(locale=locale))
@@ -286,17 +291,3 @@ def _open_now(hours_of_groups: list[str | None], now: datetime) -> bool:
 def _pick_of(raw: str | None) -> int | None:
     pick = _meta(raw).get("pick")
     return pick if isinstance(pick, int) else None
-
-
-class _FlowTriggers:
-    """The policy's view of the flows' triggers: keywords and patterns in the text, or the knowledge
-    entry the text matched (the flows name entries by their question)."""
-
-    def __init__(self, bot: BotService, flows: FlowRuntime) -> None:
-        self.bot = bot
-        self.flows = flows
-
-    def match(self, text: str, entry_id: int | None) -> str | None:
-        """The key of the flow to start, if one fits."""
-        entry = self.bot.policy.index.entry(entry_id) if entry_id is not None else None
-        return self.flows.library.match(text, entry.question if entry is not None else None)

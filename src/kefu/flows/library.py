@@ -68,6 +68,14 @@ class Library:
             self._versions[row.id] = flow
         self.use(published)
 
+    @classmethod
+    def of_sources(cls, sources: list[str]) -> Library:
+        """A library of flow files not in any database (``kefu eval --flows``); each must parse."""
+        library = cls()
+        flows = [parse(source) for source in sources]
+        library.use({flow.key: Published(0, 0, flow) for flow in flows})
+        return library
+
     def use(self, published: dict[str, Published]) -> None:
         """Swap in a set of published flows (and index their triggers)."""
         keywords: list[tuple[str, str]] = []

@@ -250,8 +250,8 @@ class FlowRuntime:
         run.end_reason = progress.reason
         run.ended_at = now
         run.expires_at = None
-        run.state = summaries.scrubbed(flow, state).to_json()
         summary = summaries.build(flow, version, state, progress.reason, who.locale)
+        run.state = summaries.scrubbed(flow, state).to_json()
         run.summary = json.dumps(summary, ensure_ascii=False)
         await flow_repo.drop_sealed(uow.session, who.conversation_id)
         if progress.ended == "handed_over":

@@ -176,9 +176,12 @@ def check(slot: Slot, text: str, today: date) -> Checked:
 def prefill(slot: Slot, text: str, today: date) -> str | None:
     """A value for ``slot`` from something the customer said before being asked, when it is unambiguous.
 
-    Free text and sensitive values are never taken this way: only values with a recognisable shape.
+    Free text and sensitive values are never taken this way: only values with a recognisable shape (a
+    type's own, or a text slot's ``pattern``).
     """
-    if not slot.prefill or slot.is_sensitive or slot.type in ("text", "number", "code", "choice"):
+    if not slot.prefill or slot.is_sensitive or slot.type in ("number", "code", "choice"):
+        return None
+    if slot.type == "text" and slot.pattern is None:
         return None
     checked = check(slot, text, today)
     return checked.value

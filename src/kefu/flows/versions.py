@@ -116,6 +116,11 @@ def check_source(source: str) -> Flow:
 async def save(ctx: Context, principal: Principal, source: str) -> VersionView:
     """Store ``source`` as a new draft version of the flow it declares (its ``key``)."""
     admin = _require(principal, write=True)
+    return await save_draft(ctx, source, by=admin)
+
+
+async def save_draft(ctx: Context, source: str, *, by: AgentPrincipal | None = None) -> VersionView:
+    """Store ``source`` as a draft (``kefu flow import``; the console goes through :func:`save`)."""
     flow = check_source(source)
     async with ctx.uow() as uow:
         number = await flow_repo.next_version_number(uow.session, flow.key)
@@ -125,12 +130,13 @@ async def save(ctx: Context, principal: Principal, source: str) -> VersionView:
             name=pick(flow.name, "zh-CN")[:200],
             source=source,
             status="draft",
-            created_by_id=admin.user_id,
+            created_by_id=by.user_id if by is not None else None,
             created_at=ctx.clock.now(),
         )
         uow.session.add(row)
         await uow.session.flush()
-        view = VersionView.of(row, admin.locale, admin.display_name)
+        locale, name = (by.locale, by.display_name) if by is not None else ("zh-CN", None)
+        view = VersionView.of(row, locale, name)
         await uow.commit()
     return view
 
