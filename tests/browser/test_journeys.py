@@ -77,6 +77,13 @@ def bot_said(widget: FrameLocator | Page, text: str | re.Pattern[str]) -> Any:
     return last
 
 
+def customer_types_code(widget: FrameLocator, code: str) -> None:
+    """Type a verification code into the masked input the widget shows while a flow asks for one."""
+    box = widget.locator("#secret-input")
+    box.fill(code)
+    box.press("Enter")
+
+
 def code_from_outbox(customer: Page, demo_url: str, to: str) -> str:
     """Open the demo system's outbox in a new tab of the customer's browser and read the newest code."""
     outbox = customer.context.new_page()
@@ -101,16 +108,22 @@ def test_forgot_password_with_the_code_from_the_outbox(journey_server, demo_syst
     customer = new_context(viewport=PHONE_VIEW).new_page()
     widget = open_widget(customer, journey_server.url)
 
-    # TODO(flows-ui): click the self-service menu button 忘记密码 under the welcome text once the
-    # widget shows the menu (GET /api/v1/visitor/session already returns it); typed for now.
-    customer_says(widget, "忘记密码")
+    # The self-service menu under the welcome text: a button sends its label.
+    widget.locator("#menu .w-menu__btn", has_text="忘记密码").click()
+    expect(widget.locator(".msg--mine .msg__text").last).to_have_text("忘记密码")
     bot_said(widget, "请输入账号绑定的手机号或邮箱")
     customer_says(widget, ZHANG_WEI)
     bot_said(widget, "验证码已发送至 138****8000")
-    # TODO(flows-ui): assert the input is a masked (password-type) input while the code is asked for.
+    # While the code is asked for, the customer types into a masked input.
+    secret = widget.locator("#secret-input")
+    expect(secret).to_be_visible()
+    expect(secret).to_have_attribute("type", "password")
+    expect(widget.locator("#input")).to_be_hidden()
 
     code = code_from_outbox(customer, demo_system.url, ZHANG_WEI)
-    customer_says(widget, code)
+    customer_types_code(widget, code)
+    expect(widget.locator("#input")).to_be_visible()
+    expect(secret).to_be_hidden()
     done = bot_said(widget, "验证通过！重置密码的链接已发送至")
     expect(done.locator(".msg__text")).to_contain_text("30 分钟内")
     # The customer's code is stored masked: once acknowledged, the bubble shows dots.
@@ -133,7 +146,7 @@ def test_account_stolen_is_frozen_and_handed_to_account_security(journey_server,
     expect(widget.locator(".msg--bot .msg__text", has_text="别着急")).to_have_count(1)
     customer_says(widget, ZHANG_WEI)
     bot_said(widget, "验证码已发送至 138****8000")
-    customer_says(widget, code_from_outbox(customer, demo_system.url, ZHANG_WEI))
+    customer_types_code(widget, code_from_outbox(customer, demo_system.url, ZHANG_WEI))
     expect(widget.locator(".msg--bot .msg__text", has_text="您的账号已冻结")).to_have_count(1)
     bot_said(widget, "正在为您转接账号安全专员")
     expect(widget.locator("#queue")).to_be_visible()
@@ -157,8 +170,14 @@ def test_account_stolen_is_frozen_and_handed_to_account_security(journey_server,
     agent.click("#take-btn")
     expect(agent.locator("#chat-status")).to_have_text("接待中")
     expect(agent.locator(".msg--customer .msg__text").last).to_have_text(MASKED_CODE)
-    # TODO(flows-ui): assert the hand-over summary card at the top of the conversation once the console
-    # shows it; until then the same summary from the API, as the console page would load it.
+    # The hand-over summary card at the top of the conversation: what was collected, masked.
+    card = agent.locator("#flow-summary .flow-card")
+    expect(card).to_be_visible()
+    expect(card.locator(".flow-card__title")).to_contain_text("账号被盗")
+    expect(card.locator(".flow-card__values")).to_contain_text("138****8000")
+    expect(card.locator(".flow-card__values dd.is-sensitive")).to_have_text(MASKED_CODE)
+    expect(card).not_to_contain_text(ZHANG_WEI)
+    # The same summary from the API.
     (run,) = console_runs(agent, conversation_id)
     summary = run["summary"]
     assert summary["reason"] == "account_stolen"
@@ -184,7 +203,7 @@ def test_unusual_login_lists_the_logins_and_not_me_freezes(journey_server, demo_
     bot_said(widget, "请输入账号绑定的手机号")
     customer_says(widget, ZHANG_WEI)
     bot_said(widget, "验证码已发送至 138****8000")
-    customer_says(widget, code_from_outbox(customer, demo_system.url, ZHANG_WEI))
+    customer_types_code(widget, code_from_outbox(customer, demo_system.url, ZHANG_WEI))
     logins = bot_said(widget, "最近的登录记录")
     # One login a line, newest first, the device in use marked.
     text = logins.locator(".msg__text")
@@ -239,7 +258,9 @@ def test_a_backend_fault_hands_over_with_the_reason(journey_server, demo_system,
     conversation_id = row.get_attribute("data-id") or ""
     row.click()
     expect(agent.locator("#chat-handover")).to_be_visible()
-    # TODO(flows-ui): the summary card in the console; the API's summary meanwhile.
+    card = agent.locator("#flow-summary .flow-card")
+    expect(card).to_have_attribute("data-reason", "system_unavailable")
+    expect(card.locator(".flow-card__calls")).to_contain_text("shipment_status")
     (run,) = console_runs(agent, conversation_id)
     assert run["summary"]["reason"] == "system_unavailable"
     assert [(c["action"], c["outcome"]) for c in run["summary"]["calls"]] == [("shipment_status", "unavailable")]
