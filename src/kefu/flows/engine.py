@@ -123,6 +123,19 @@ class Engine:
             return slot_types.extract(slot, text) is not None
         return False
 
+    def is_button(self, state: RunState, text: str) -> bool:
+        """Whether ``text`` is exactly the label of a button the waiting step offered."""
+        if not state.waiting:
+            return False
+        step = self.flow.step(state.step)
+        choices = [*(step.choose or []), *step.also]
+        wanted = normalize(text, strip_punct=True).replace(" ", "")
+        return any(
+            normalize(label, strip_punct=True).replace(" ", "") == wanted
+            for choice in choices
+            for label in self._labels(choice.label)
+        )
+
     async def answer(self, state: RunState, text: str) -> Progress:
         """The customer's answer at the step the run waits at."""
         said: list[Said] = []

@@ -167,6 +167,8 @@ class FlowRuntime:
         """The flow's turn for the customer's ``text``: cancel, a person, the step's answer, another
         journey, or a side question the bot answers before asking the step's question again."""
         compact = normalize(text, strip_punct=True).replace(" ", "")
+        if engine.is_button(state, text):  # a button the flow offered wins, even one labelled 结束 or 转人工
+            return await engine.answer(state, text)
         if CANCEL.match(compact):
             return engine.cancel(state)
         if classify(text) is Intent.HUMAN:
