@@ -22,6 +22,7 @@ from kefu.flows.runtime import FlowRuntime
 from kefu.integrations import sync as integrations_sync
 from kefu.routing import runtime as routing_runtime
 from kefu.texts import sync as texts_sync
+from kefu.tickets import sweep as ticket_sweep
 from kefu.web import (
     api_auth,
     api_bot,
@@ -31,6 +32,7 @@ from kefu.web import (
     api_integrations,
     api_routing,
     api_texts,
+    api_tickets,
     api_visitor,
     pages,
     ws,
@@ -69,6 +71,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
             stop_outbound = ctx.bus.subscribe(outbound_listener(ctx, channels), Delivery.ONCE)
             app.state.channels = channels
             stop_routing = await routing_runtime.start(ctx)
+            stop_tickets = ticket_sweep.start(ctx)
             app.state.ctx = ctx
             app.state.hub = hub
             flows = FlowRuntime(ctx, call_action)
@@ -89,6 +92,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
                     stop_bot()
                     await app.state.bot.drain()
                 stop_flows()
+                await stop_tickets()
                 await stop_routing()
                 stop_outbound()
                 unsubscribe()
@@ -113,6 +117,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         api_texts,
         api_flows,
         api_integrations,
+        api_tickets,
         ws,
         pages,
     ):
