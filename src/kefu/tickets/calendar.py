@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from kefu.routing.hours import BusinessHours, Period
 
@@ -61,13 +61,13 @@ def _workday_periods(hours: BusinessHours) -> tuple[Period, ...]:
 
 
 def due_at(start: datetime, minutes: int, calendar: Calendar) -> datetime:
-    """The instant ``minutes`` working minutes after ``start`` (0 minutes: the next opening)."""
+    """The instant (UTC) ``minutes`` working minutes after ``start`` (0 minutes: the next opening)."""
     if calendar.hours.always_open:
-        return start + timedelta(minutes=minutes)
+        return (start + timedelta(minutes=minutes)).astimezone(UTC)
     remaining = timedelta(minutes=minutes)
     for opens, closes in calendar.intervals(start):
         if remaining <= closes - opens:
-            return opens + remaining
+            return (opens + remaining).astimezone(UTC)
         remaining -= closes - opens
     raise ValueError("no business hours within the horizon: the calendar never opens")
 
@@ -91,5 +91,5 @@ def next_working_day(start: datetime, calendar: Calendar) -> datetime:
     zone = calendar.hours.zone
     tomorrow = datetime.combine(start.astimezone(zone).date() + timedelta(days=1), time(0), tzinfo=zone)
     if calendar.hours.always_open:
-        return tomorrow + timedelta(hours=9)  # 24/7: 09:00 the next day, not midnight
+        return (tomorrow + timedelta(hours=9)).astimezone(UTC)  # 24/7: 09:00 the next day, not midnight
     return due_at(tomorrow, 0, calendar)
