@@ -179,7 +179,7 @@ async def create_in(uow: UnitOfWork, ctx: Context, new: NewTicket, actor: Actor)
         number=await numbers.next_number(uow.session, now),
         type_key=kind.key,
         title=title,
-        status=st.TicketStatus.NEW.value,
+        status=(st.TicketStatus.OPEN if new.assignee_id is not None else st.TicketStatus.NEW).value,  # someone has it
         priority=new.priority,
         customer_id=new.customer_id,
         skill_group_id=new.skill_group_id,
