@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import select
 
 from kefu.context import Context
+from kefu.errors import NotFound
 from kefu.security.principals import AgentPrincipal, CustomerPrincipal, Principal
 from kefu.security.ticket_access import TicketScope, may_view, visible_clause
 from kefu.storage.repositories.tickets import ListFilter
@@ -48,7 +49,9 @@ async def _add(ctx: Context, row: User | SkillGroup | Customer) -> int:
 
 
 async def _user(ctx: Context, name: str, role: str = "agent") -> int:
-    return await _add(ctx, User(username=name, display_name=name, password_hash="x", role=role, created_at=ctx.clock.now()))
+    return await _add(
+        ctx, User(username=name, display_name=name, password_hash="x", role=role, created_at=ctx.clock.now())
+    )
 
 
 @pytest.fixture
@@ -103,6 +106,6 @@ async def test_python_and_sql_forms_and_the_list_agree_with_the_table(ctx: Conte
         try:
             await queries.get(ctx, principal, ticket_id)
             read = True
-        except Exception:  # noqa: BLE001 (NotFound)
+        except NotFound:
             read = False
         assert read is expected, (persona, name, "read")

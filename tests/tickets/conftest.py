@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import pytest
 
 from kefu.bus import Delivery
@@ -62,5 +60,5 @@ class Desk:
 
 
 @pytest.fixture
-async def desk(ctx: Context) -> AsyncIterator[Desk]:
-    yield await Desk(ctx).setup()
+async def desk(ctx: Context) -> Desk:
+    return await Desk(ctx).setup()

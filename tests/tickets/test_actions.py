@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+
 import pytest
 
 from kefu.context import Context
@@ -56,8 +57,10 @@ async def test_changes_record_who_and_before_after(ctx: Context, desk: Desk) -> 
     changes = TicketChanges(priority="high", assignee_id=desk.colleague.user_id, fields={"amount": "99.00"})
     view = await actions.update(ctx, desk.agent, ticket.id, changes)
     assert (view.priority, view.assignee_id, view.status) == ("high", desk.colleague.user_id, "open")
-    lines = [(e.kind, e.data.get("field"), e.data.get("before"), e.data.get("after"), e.actor_id)
-             for e in (await queries.get(ctx, desk.agent, ticket.id)).timeline[1:]]
+    lines = [
+        (e.kind, e.data.get("field"), e.data.get("before"), e.data.get("after"), e.actor_id)
+        for e in (await queries.get(ctx, desk.agent, ticket.id)).timeline[1:]
+    ]
     assert ("field", "priority", "normal", "high", desk.agent.user_id) in lines
     assert ("assignee", "assignee_id", None, desk.colleague.user_id, desk.agent.user_id) in lines
     assert ("field", "fields.amount", None, "99.00", desk.agent.user_id) in lines
@@ -155,8 +158,10 @@ async def test_list_views_search_and_keyset_pages(ctx: Context, desk: Desk) -> N
     assert ids(await queries.list_tickets(ctx, desk.agent, repo.ListFilter(q=mine.number.lower()))) == [mine.id]
     assert len(ids(await queries.list_tickets(ctx, desk.agent, repo.ListFilter(q="张")))) == 3
     first = await queries.list_tickets(ctx, desk.agent, repo.ListFilter(limit=2))
-    assert ids(first) == [loose.id, theirs.id] and first.next_before == theirs.id
+    assert ids(first) == [loose.id, theirs.id]
+    assert first.next_before == theirs.id
     rest = await queries.list_tickets(ctx, desk.agent, repo.ListFilter(limit=2, before=first.next_before))
-    assert ids(rest) == [mine.id] and rest.next_before is None
+    assert ids(rest) == [mine.id]
+    assert rest.next_before is None
     with pytest.raises(InvalidInput):
         await queries.list_tickets(ctx, desk.agent, repo.ListFilter(view="everything"))

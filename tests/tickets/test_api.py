@@ -27,7 +27,8 @@ def _open_and_take(customer: TestClient, agent: TestClient) -> int:
 def test_chat_to_ticket_to_my_tickets_and_back(app: TestClient, agent1: TestClient, customer: TestClient) -> None:
     conv = _open_and_take(customer, agent1)
     made = _ok(agent1.post(f"/api/v1/conversations/{conv}/ticket", json={"type_key": "repair"}), 201)["ticket"]
-    assert made["number"].startswith("T2026") and made["title"] == "耳机充不进电"
+    assert made["number"].startswith("T2026")
+    assert made["title"] == "耳机充不进电"
     assert (made["source"], made["status"], made["type_key"]) == ("conversation", "open", "repair")
     ticket = made["id"]
     detail = _ok(agent1.get(f"/api/v1/tickets/{ticket}"))
@@ -50,9 +51,11 @@ def test_chat_to_ticket_to_my_tickets_and_back(app: TestClient, agent1: TestClie
         f"/api/v1/visitor/tickets/{ticket}/attachments", files={"file": ("fault.png", PNG, "image/png")}
     )
     event = _ok(photo, 201)["event"]
-    assert event["data"]["attachment_name"] == "fault.png" and "storage_path" not in event["data"]
+    assert event["data"]["attachment_name"] == "fault.png"
+    assert "storage_path" not in event["data"]
     download = agent1.get(f"/api/v1/tickets/{ticket}/attachments/{event['id']}")
-    assert download.status_code == 200 and download.content == PNG
+    assert download.status_code == 200
+    assert download.content == PNG
     assert new_visitor(app).get(f"/api/v1/tickets/{ticket}/attachments/{event['id']}").status_code == 404
 
     _ok(agent1.patch(f"/api/v1/tickets/{ticket}", json={"status": "resolved"}))
@@ -93,9 +96,15 @@ def test_a_complaint_cannot_be_closed_without_a_resolution(agent1: TestClient, a
 def test_search_views_bulk_and_pages(agent1: TestClient, admin: TestClient) -> None:
     ids = []
     for i in range(3):
-        body = {"type_key": "refund", "fields": {"order_no": f"NO{i}", "amount": "9"}, "customer_phone": f"1380000000{i}"}
+        body = {
+            "type_key": "refund",
+            "fields": {"order_no": f"NO{i}", "amount": "9"},
+            "customer_phone": f"1380000000{i}",
+        }
         ids.append(_ok(agent1.post("/api/v1/tickets", json=body), 201)["ticket"]["id"])
-    assert agent1.post("/api/v1/tickets", json={"type_key": "refund", "customer_phone": "13800000009"}).status_code == 422
+    assert (
+        agent1.post("/api/v1/tickets", json={"type_key": "refund", "customer_phone": "13800000009"}).status_code == 422
+    )
     found = _ok(agent1.get("/api/v1/tickets", params={"q": "NO1"}))["tickets"]
     assert [t["id"] for t in found] == [ids[1]]
     assert [t["id"] for t in _ok(agent1.get("/api/v1/tickets", params={"q": "13800000002"}))["tickets"]] == [ids[2]]
@@ -104,7 +113,8 @@ def test_search_views_bulk_and_pages(agent1: TestClient, admin: TestClient) -> N
     rest = _ok(agent1.get("/api/v1/tickets", params={"type": "refund", "limit": 2, "before": page["next_before"]}))
     assert [t["id"] for t in rest["tickets"]] == [ids[0]]
     bulk = _ok(admin.post("/api/v1/tickets/bulk", json={"ticket_ids": ids, "status": "closed"}))
-    assert sorted(bulk["changed"]) == sorted(ids) and bulk["failed"] == {}
+    assert sorted(bulk["changed"]) == sorted(ids)
+    assert bulk["failed"] == {}
     assert _ok(agent1.get("/api/v1/tickets", params={"view": "unassigned"}))["tickets"] == []
     assert agent1.get("/api/v1/tickets", params={"view": "nope"}).status_code == 422
 
@@ -124,7 +134,11 @@ def test_follow_ups_types_policies_and_holidays(agent1: TestClient, admin: TestC
     assert [f["key"] for f in types["repair"]["fields"]] == ["model", "serial", "purchase_date"]
     assert types["complaint"]["name"] == "投诉"
     assert agent1.post("/api/v1/ticket-types", json={"key": "x", "name": "X"}).status_code == 403
-    new = {"key": "invoice", "name": "发票", "fields": [{"key": "title", "label": "抬头", "type": "text", "required": True}]}
+    new = {
+        "key": "invoice",
+        "name": "发票",
+        "fields": [{"key": "title", "label": "抬头", "type": "text", "required": True}],
+    }
     assert _ok(admin.post("/api/v1/ticket-types", json=new), 201)["type"]["fields"][0]["required"] is True
     assert _ok(admin.patch("/api/v1/ticket-types/invoice", json={"enabled": False}))["type"]["enabled"] is False
 

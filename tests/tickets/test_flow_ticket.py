@@ -21,7 +21,8 @@ def test_the_repair_flow_files_a_repair_ticket(journeys: TestClient) -> None:  #
     assert len(tickets) == 1
     ticket = tickets[0]
     assert (ticket["type_key"], ticket["source"], ticket["title"]) == ("repair", "flow", "报修")
-    assert ticket["fields"]["model"] == "K1 Pro" and ticket["fields"]["serial"] == "SN10K1P04571"
+    assert ticket["fields"]["model"] == "K1 Pro"
+    assert ticket["fields"]["serial"] == "SN10K1P04571"
     assert ticket["fields"]["fault"] == "屏幕不亮了"
     detail = admin.get(f"/api/v1/tickets/{ticket['id']}").json()
     assert detail["conversation_ids"] == [conv]

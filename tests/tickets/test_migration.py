@@ -24,28 +24,44 @@ async def test_leave_messages_migrate(tmp_path: Path) -> None:
         now = datetime(2026, 12, 1, 17, 0, tzinfo=UTC)  # 01:00 on 12-02 in Shanghai
         async with engine.begin() as c:
             await c.execute(
-                text("INSERT INTO organisation (id, name, default_locale, timezone, welcome_text, created_at)"
-                     " VALUES (1, '示例', 'zh-CN', 'Asia/Shanghai', '', :at)"),
+                text(
+                    "INSERT INTO organisation (id, name, default_locale, timezone, welcome_text, created_at)"
+                    " VALUES (1, '示例', 'zh-CN', 'Asia/Shanghai', '', :at)"
+                ),
                 {"at": _at("sqlite", now)},
             )
-            await c.execute(text("INSERT INTO customers (id, display_name, is_vip, created_at) VALUES (1, '张三', 0, :at)"),
-                            {"at": _at("sqlite", now)})
             await c.execute(
-                text("INSERT INTO users (id, username, display_name, password_hash, role, is_active, locale, created_at)"
-                     " VALUES (1, 'a', '小王', 'x', 'agent', 1, 'zh-CN', :at)"),
+                text("INSERT INTO customers (id, display_name, is_vip, created_at) VALUES (1, '张三', 0, :at)"),
+                {"at": _at("sqlite", now)},
+            )
+            await c.execute(
+                text(
+                    "INSERT INTO users (id, username, display_name, password_hash, role, is_active, locale, created_at)"
+                    " VALUES (1, 'a', '小王', 'x', 'agent', 1, 'zh-CN', :at)"
+                ),
                 {"at": _at("sqlite", now)},
             )
             for i, (status, answer) in enumerate((("open", None), ("answered", "已处理"))):
                 await c.execute(
-                    text("INSERT INTO leave_messages (customer_id, channel, name, contact, text, status, answer,"
-                         " answered_by_id, answered_at, created_at) VALUES (1, 'web', '张三', '13800000000', :t, :s,"
-                         " :a, :by, :aat, :at)"),
-                    {"t": f"留言{i}", "s": status, "a": answer, "by": 1 if answer else None,
-                     "aat": _at("sqlite", now) if answer else None, "at": _at("sqlite", now)},
+                    text(
+                        "INSERT INTO leave_messages (customer_id, channel, name, contact, text, status, answer,"
+                        " answered_by_id, answered_at, created_at) VALUES (1, 'web', '张三', '13800000000', :t, :s,"
+                        " :a, :by, :aat, :at)"
+                    ),
+                    {
+                        "t": f"留言{i}",
+                        "s": status,
+                        "a": answer,
+                        "by": 1 if answer else None,
+                        "aat": _at("sqlite", now) if answer else None,
+                        "at": _at("sqlite", now),
+                    },
                 )
         await upgrade(engine)
         async with engine.connect() as c:
-            rows = (await c.execute(text("SELECT number, type_key, source, status, phone FROM tickets ORDER BY id"))).all()
+            rows = (
+                await c.execute(text("SELECT number, type_key, source, status, phone FROM tickets ORDER BY id"))
+            ).all()
             kinds = (await c.execute(text("SELECT kind FROM ticket_events ORDER BY id"))).scalars().all()
             counter = (await c.execute(text("SELECT day, last FROM ticket_counters"))).all()
             types = (await c.execute(text("SELECT name FROM ticket_types ORDER BY sort"))).scalars().all()

@@ -79,11 +79,13 @@ async def test_first_reply_meets_first_response_and_starts_next_update(ctx: Cont
     ticket = await office.ticket(assignee_id=office.agent.user_id)
     await actions.reply(ctx, office.agent, ticket.id, "收到，正在处理")
     view = (await queries.get(ctx, office.agent, ticket.id)).ticket
-    assert view.first_response_due_at is None and view.first_responded_at is not None
+    assert view.first_response_due_at is None
+    assert view.first_responded_at is not None
     assert view.sla_clock == "next_update"
     # 17:00 + 120 working minutes: 60 today, 60 on Tuesday morning → 10:00 Shanghai = 02:00 UTC
     assert at(view.next_update_due_at).strftime("%d %H:%M") == "03 02:00"
-    assert not view.sla_warned and not view.sla_breached
+    assert not view.sla_warned
+    assert not view.sla_breached
 
 
 async def test_pending_pauses_resolution_by_the_working_time_spent_waiting(
@@ -93,7 +95,9 @@ async def test_pending_pauses_resolution_by_the_working_time_spent_waiting(
     await actions.reply(ctx, office.agent, ticket.id, "请提供订单截图")
     before = at((await queries.get(ctx, office.agent, ticket.id)).ticket.resolution_due_at)
     paused = await actions.update(ctx, office.agent, ticket.id, TicketChanges(status="pending"))
-    assert paused.sla_paused and paused.next_update_due_at is None and paused.sla_clock is None
+    assert paused.sla_paused
+    assert paused.next_update_due_at is None
+    assert paused.sla_clock is None
     clock.advance(hours=24)  # a whole working day waiting for the customer
     resumed = await actions.update(ctx, office.agent, ticket.id, TicketChanges(status="open"))
     async with ctx.uow() as uow:
@@ -130,9 +134,15 @@ async def test_follow_up_comes_back_when_due_once_and_survives_restarts(
     assert [e.follow_up["id"] for e in seen if isinstance(e, FollowUpDue)] == []  # published on the other context
 
 
-async def test_follow_up_event_goes_out_on_this_bus(ctx: Context, office: Desk, clock: TickingClock, seen: list[Event]) -> None:
+async def test_follow_up_event_goes_out_on_this_bus(
+    ctx: Context, office: Desk, clock: TickingClock, seen: list[Event]
+) -> None:
     group_task = await followups.schedule(
-        ctx, office.agent, conversation_id=None, ticket_id=(await office.ticket()).id, in_days=1,
+        ctx,
+        office.agent,
+        conversation_id=None,
+        ticket_id=(await office.ticket()).id,
+        in_days=1,
         skill_group_id=office.group,
     )
     assert (group_task.assignee_id, group_task.skill_group_id) == (None, office.group)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -14,7 +15,7 @@ NOW = datetime(2026, 12, 2, 9, 0, tzinfo=UTC)
 
 def test_the_happy_path_is_allowed() -> None:
     path = [TicketStatus.NEW, TicketStatus.OPEN, TicketStatus.PENDING, TicketStatus.RESOLVED, TicketStatus.CLOSED]
-    for before, after in zip(path, path[1:], strict=False):
+    for before, after in itertools.pairwise(path):
         check_transition(before, after, resolved_at=None, now=NOW, reopen_days=7)
 
 
@@ -25,7 +26,9 @@ def test_nothing_goes_back_to_new() -> None:
 
 
 def test_reopen_within_the_window_only() -> None:
-    check_transition(TicketStatus.CLOSED, TicketStatus.OPEN, resolved_at=NOW - timedelta(days=6), now=NOW, reopen_days=7)
+    check_transition(
+        TicketStatus.CLOSED, TicketStatus.OPEN, resolved_at=NOW - timedelta(days=6), now=NOW, reopen_days=7
+    )
     with pytest.raises(Conflict) as caught:
         check_transition(
             TicketStatus.RESOLVED, TicketStatus.OPEN, resolved_at=NOW - timedelta(days=8), now=NOW, reopen_days=7
