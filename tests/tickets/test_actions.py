@@ -142,6 +142,12 @@ async def test_a_left_message_becomes_a_ticket(ctx: Context, desk: Desk) -> None
     assert (found.type_key, found.source, found.fields["leave_message_id"]) == ("other", "leave", str(left.id))
     assert found.title == "周末能上门维修吗"
     assert [m.id for m in await leave.list_for(ctx, desk.customer)] == [left.id]  # the 留言 API still works
+    await leave.answer(ctx, desk.supervisor, left.id, "周六可以上门")
+    detail = await queries.get(ctx, desk.customer, found.id)
+    assert detail.ticket.status == "resolved"
+    assert [(e.kind, e.body) for e in detail.timeline if e.kind == "reply"] == [("reply", "周六可以上门")]
+    by_source = await queries.list_tickets(ctx, desk.supervisor, repo.ListFilter(source="leave"))
+    assert [t.id for t in by_source.tickets] == [found.id]
 
 
 async def test_list_views_search_and_keyset_pages(ctx: Context, desk: Desk) -> None:

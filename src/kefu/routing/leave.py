@@ -218,6 +218,9 @@ async def answer(ctx: Context, principal: Principal, message_id: int, text: str)
         row.answer, row.answered_by_id, row.answered_at = text, agent.user_id, now
         row.status, row.assignee_id = "answered", row.assignee_id or agent.user_id
         await _deliver(uow, ctx, row, agent.display_name)
+        await ticket_sources.leave_answered(
+            uow, ctx, customer_id=row.customer_id, leave_message_id=row.id, agent_id=agent.user_id, answer=text
+        )
         view = LeaveMessageView.of(row)
         await uow.commit()
     return view

@@ -21,6 +21,7 @@ from kefu.storage.uow import UnitOfWork
 from kefu.tickets import actions
 from kefu.tickets import types as types_mod
 from kefu.tickets.actions import NewTicket
+from kefu.tickets.status import TicketStatus
 from kefu.tickets.views import TicketView
 
 FINISHED = ("resolved", "ticket", "handed_over", "cancelled", "expired")
@@ -196,3 +197,21 @@ def _sorted_out(specs: list[dict[str, Any]], values: dict[str, str]) -> tuple[di
         except InvalidInput:
             refused[key] = str(value)[: types_mod.MAX_VALUE]
     return kept, refused
+
+
+async def leave_answered(
+    uow: UnitOfWork, ctx: Context, *, customer_id: int, leave_message_id: int, agent_id: int, answer: str
+) -> None:
+    """A 留言 answered through the 留言 API: its ticket gets the answer as a reply and is resolved."""
+    for ticket in await repo.leave_tickets(uow.session, customer_id):
+        if json.loads(ticket.fields or "{}").get("leave_message_id") != str(leave_message_id):
+            continue
+        actor = actions.Actor("agent", agent_id)
+        await actions.add_event(
+            uow, ctx, ticket, "reply", actor, body=answer, data={"leave_message_id": leave_message_id}
+        )
+        if ticket.status in ("new", "open", "pending"):
+            await actions.set_status_in(uow, ctx, ticket, TicketStatus.RESOLVED, actor, resolution=answer)
+        ticket.first_responded_at = ticket.first_responded_at or ctx.clock.now()
+        await actions.changed(uow, ticket, "reply", actor)
+        return

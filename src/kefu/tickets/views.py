@@ -14,6 +14,7 @@ from kefu.storage.tables import FollowUp, Ticket, TicketEvent
 
 # Timeline kinds a customer may see (with their own and agents' actors); everything else is internal.
 CUSTOMER_KINDS = frozenset({"created", "reply", "attachment", "status"})
+PRIVATE_DATA = frozenset({"storage_path"})  # where a file lies on the server stays on the server
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -137,7 +138,7 @@ class EventView:
             row.actor_kind,
             row.actor_id,
             row.body,
-            json.loads(row.data or "{}"),
+            {k: v for k, v in json.loads(row.data or "{}").items() if k not in PRIVATE_DATA},
             row.created_at.isoformat(),
         )
 

@@ -72,6 +72,7 @@ async def list_tickets(
     status: Annotated[str | None, Query(description="one or more, comma-separated")] = None,
     type: Annotated[str | None, Query(description="ticket type key")] = None,
     priority: str | None = None,
+    source: Annotated[str | None, Query(description="conversation | leave | flow | console | api | email")] = None,
     q: Annotated[str | None, Query(max_length=100, description="number, customer name, phone, order number")] = None,
     customer_id: int | None = None,
     before: Annotated[int | None, Query(description="the next_before of the previous page")] = None,
@@ -79,7 +80,7 @@ async def list_tickets(
 ) -> dict[str, Any]:
     """Tickets the caller may see, newest first, in keyset pages. The views show active tickets unless
     ``status`` says otherwise; ``breaching`` = the nearest SLA clock is due within the hour or past."""
-    flt = ListFilter(view, _statuses(status), type, priority, q or None, customer_id, before, limit)
+    flt = ListFilter(view, _statuses(status), type, priority, source, q or None, customer_id, before, limit)
     page = await queries.list_tickets(ctx, agent, flt)
     return {"tickets": [t.to_dict() for t in page.tickets], "next_before": page.next_before}
 

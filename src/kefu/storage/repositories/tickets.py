@@ -81,6 +81,17 @@ async def tickets_of_conversation(session: AsyncSession, conversation_id: int) -
     return [int(t) for t in (await session.execute(query)).scalars().all()]
 
 
+async def leave_tickets(session: AsyncSession, customer_id: int) -> Sequence[Ticket]:
+    """The customer's tickets that came from the 留言 form (few per customer), locked."""
+    query = (
+        select(Ticket)
+        .where(Ticket.customer_id == customer_id, Ticket.source == "leave")
+        .order_by(Ticket.id.desc())
+        .with_for_update()
+    )
+    return (await session.execute(query)).scalars().all()
+
+
 # ---- types, SLA policies, holidays -----------------------------------------------------------------
 
 
@@ -140,6 +151,7 @@ class ListFilter:
     status: Sequence[str] = ()
     type_key: str | None = None
     priority: str | None = None
+    source: str | None = None
     q: str | None = None
     customer_id: int | None = None
     before: int | None = None
@@ -184,6 +196,8 @@ async def list_tickets(
         query = query.where(Ticket.type_key == flt.type_key)
     if flt.priority:
         query = query.where(Ticket.priority == flt.priority)
+    if flt.source:
+        query = query.where(Ticket.source == flt.source)
     if flt.customer_id is not None:
         query = query.where(Ticket.customer_id == flt.customer_id)
     if flt.q:
