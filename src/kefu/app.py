@@ -28,6 +28,7 @@ from kefu.web import (
     api_bot,
     api_bot_settings,
     api_conversations,
+    api_exports,
     api_flows,
     api_integrations,
     api_routing,
@@ -109,6 +110,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     install_error_handlers(app)
     for module in (
         api_auth,
+        api_exports,  # before tickets and conversations: /tickets/export is not a ticket id
         api_visitor,
         api_conversations,
         api_bot,

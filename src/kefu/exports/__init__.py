@@ -1,0 +1,1 @@
+"""Exports of tickets and conversations (with transcripts) to CSV and XLSX for a date range, streamed."""
