@@ -38,7 +38,7 @@ def _xlsx(response: Any) -> list[dict[str, Any]]:
     assert sheet is not None
     header, *rows = [list(r) for r in sheet.iter_rows(values_only=True)]
     assert int(response.headers["x-total-count"]) == len(rows)
-    return [dict(zip(header, r, strict=True)) for r in rows]
+    return [dict(zip([str(h) for h in header], r, strict=True)) for r in rows]
 
 
 def _chat_and_ticket(agent: TestClient, customer: TestClient, text: str) -> tuple[int, dict[str, Any]]:
