@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, delete, false, func, or_, select
+from sqlalchemy import ColumnElement, delete, false, func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -219,20 +219,30 @@ async def customer_names(session: AsyncSession, ids: Sequence[int]) -> dict[int,
 
 
 async def sla_due(session: AsyncSession, now: datetime, limit: int = 500) -> list[int]:
-    """Tickets whose nearest clock is due for a warning or a breach, by urgency."""
-    query = (
-        select(Ticket.id)
-        .where(
-            Ticket.status.in_(ACTIVE_STATUSES),
-            or_(
-                and_(Ticket.sla_warned.is_(False), Ticket.sla_warn_at <= now),
-                and_(Ticket.sla_breached.is_(False), Ticket.sla_due_at <= now),
-            ),
-        )
+    """Tickets whose nearest clock is due for a warning or a breach, by urgency.
+
+    Two range reads (warning time passed, not warned; due time passed, not breached), each walking
+    its own index from the oldest, merged here: one query with ``OR`` and ``ORDER BY sla_due_at``
+    makes SQLite walk the whole due-time index (0.3–1.4 s over 100,000 tickets; bench/tickets.py),
+    the two ranges take milliseconds.
+    """
+    warn = (
+        select(Ticket.id, Ticket.sla_due_at)
+        .where(Ticket.sla_warn_at <= now, Ticket.sla_warned.is_(False), Ticket.status.in_(ACTIVE_STATUSES))
+        .order_by(Ticket.sla_warn_at)
+        .limit(limit)
+    )
+    breach = (
+        select(Ticket.id, Ticket.sla_due_at)
+        .where(Ticket.sla_due_at <= now, Ticket.sla_breached.is_(False), Ticket.status.in_(ACTIVE_STATUSES))
         .order_by(Ticket.sla_due_at)
         .limit(limit)
     )
-    return [int(i) for i in (await session.execute(query)).scalars().all()]
+    due: dict[int, datetime] = {}  # id → due time (set whenever a warning time is)
+    for query in (warn, breach):
+        for ticket_id, due_at in (await session.execute(query)).all():
+            due[int(ticket_id)] = due_at or now
+    return sorted(due, key=lambda t: (due[t], t))[:limit]
 
 
 async def follow_ups_due(session: AsyncSession, now: datetime, limit: int = 500) -> Sequence[FollowUp]:
