@@ -24,6 +24,10 @@ SAMPLES: dict[str, str | int] = {
     "group": "支付售后",
     "id": 7,
     "conversation": 42,
+    "number": "T20261202-0001",
+    "clock": "首次响应",
+    "due": "2026-12-02T10:00+00:00",
+    "title": "快递员态度差",
 }
 CHANNELS = ("web", "app", *PLAIN_CHANNELS)
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
