@@ -26,6 +26,7 @@ from kefu.web import (
     api_auth,
     api_bot,
     api_bot_settings,
+    api_canned,
     api_conversations,
     api_flows,
     api_integrations,
@@ -113,6 +114,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         api_texts,
         api_flows,
         api_integrations,
+        api_canned,
         ws,
         pages,
     ):
