@@ -21,7 +21,7 @@ from kefu.canned.library import ReplyData, check_reply, new_reply
 from kefu.context import Context
 from kefu.errors import InvalidInput
 from kefu.security.access import require_agent
-from kefu.security.principals import Principal
+from kefu.security.principals import AgentPrincipal, Principal
 from kefu.storage.repositories import canned as canned_repo
 from kefu.storage.repositories import users as user_repo
 from kefu.storage.tables import CannedFolder
@@ -52,6 +52,8 @@ SCOPES = {
     "个人": Scope.PERSONAL,
 }
 MAX_BYTES = 5 * 1024 * 1024
+# Who imports when no one does (the demo's seed): an admin without a user row or personal folders.
+SYSTEM = AgentPrincipal(0, "system", "system", "admin", frozenset())
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,11 +142,13 @@ def parse(data: bytes, kind: str) -> list[ImportRow]:
     return rows
 
 
-async def import_file(ctx: Context, principal: Principal, data: bytes, kind: str) -> ImportResult:
-    """Import every line of a file into folders the caller may change, or nothing at all."""
-    agent = require_agent(principal)
+async def import_file(ctx: Context, principal: Principal | None, data: bytes, kind: str) -> ImportResult:
+    """Import every line of a file into folders the caller may change, or nothing at all. Without a
+    principal (seeding the demo, the CLI) organisation and team lines are imported as the system's."""
+    agent = require_agent(principal) if principal is not None else SYSTEM
     rows = parse(data, kind)
     created = updated = folders_created = 0
+    user_id = agent.user_id if agent is not SYSTEM else None
     now = ctx.clock.now()
     async with ctx.uow() as uow:
         session = uow.session
@@ -157,7 +161,7 @@ async def import_file(ctx: Context, principal: Principal, data: bytes, kind: str
                     raise _bad(row.line, f"there is no skill group {row.group!r}")
                 group_id = group.id
             owner = agent.user_id if row.scope == Scope.PERSONAL else None
-            if not may_edit(agent, row.scope, owner, group_id):
+            if not may_edit(agent, row.scope, owner, group_id) or (agent is SYSTEM and owner is not None):
                 raise _bad(row.line, f"you may not change {row.scope} replies")
             key = (row.scope.value, row.folder, group_id)
             folder = folders.get(key) or await canned_repo.find_folder(session, *key[:2], owner, group_id)
@@ -171,13 +175,13 @@ async def import_file(ctx: Context, principal: Principal, data: bytes, kind: str
             folders[key] = folder
             existing = await canned_repo.find_reply(session, folder.id, row.reply.title)
             if existing is None:
-                session.add(new_reply(ReplyData(folder.id, *_fields(row.reply)), agent.user_id, now))
+                session.add(new_reply(ReplyData(folder.id, *_fields(row.reply)), user_id, now))
                 await session.flush()
                 created += 1
             else:
                 existing.shortcut, existing.text, existing.sort = row.reply.shortcut, row.reply.text, row.reply.sort
                 existing.initials = pinyin.initials(existing.title)
-                existing.updated_by_id, existing.updated_at = agent.user_id, now
+                existing.updated_by_id, existing.updated_at = user_id, now
                 updated += 1
         await uow.commit()
     return ImportResult(created, updated, folders_created)
