@@ -2,6 +2,7 @@
 // replies over the WebSocket (with an outbox resent after reconnects), take / close, customer info.
 
 import { ApiError, Socket, api, el, errorText, fullTime, newId, shortTime, waitUntil, wsUrl } from "./api.js";
+import { CannedPicker } from "./canned.js";
 import { ConsoleRouting } from "./console_routing.js";
 import { FlowSummary, flowHandover } from "./flow_summary.js";
 import { $, avatarTone, initial, setAvatar, signedIn, t } from "./staff_page.js";
@@ -29,6 +30,7 @@ let typingTimer = null;
 let errorTimer = null;
 let openToken = 0;
 let routing = null; // presence, transfer and alerts (console_routing.js)
+let canned = null; // the 话术库 popup and placeholder guard (canned.js)
 // The summary of the self-service flow that handed the open conversation over (flow_summary.js).
 const flowSummary = new FlowSummary($("flow-summary"), { t, auth: () => auth() });
 
@@ -408,6 +410,7 @@ function sendReply() {
   const text = input.value;
   const conv = state.conv;
   if (!text.trim() || !isMine(conv)) return;
+  if (canned?.blocksSend()) return; // a 【请填写：…】 placeholder is still in the box
   if (text.length > MAX_CHARS) {
     showError(t("err.message_too_long"));
     return;
@@ -417,6 +420,7 @@ function sendReply() {
   state.outbox.push({ cid, convId: conv.id, text, gen: -1 });
   state.thread.addPending(cid, text);
   input.value = "";
+  canned?.refresh();
   scrollDown(true);
   flush();
 }
@@ -541,11 +545,13 @@ function wire() {
   });
   const form = $("reply");
   const input = $("reply-input");
+  canned = new CannedPicker({ input, conv: () => state.conv, t, auth, showError }); // "/" opens the 话术库
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     sendReply();
   });
   input.addEventListener("keydown", (event) => {
+    if (event.defaultPrevented) return; // the canned-reply popup took the key
     if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
       event.preventDefault();
       sendReply();
