@@ -487,11 +487,15 @@ async def open_customers(base: str, http: httpx.AsyncClient, n: int, conc: int, 
 async def progress(figures: Figures, total: int, every: float, t0: float) -> None:
     while True:
         await asyncio.sleep(every)
-        log(
-            f"  {time.perf_counter() - t0:5.1f} s: flows started {figures.started}/{total}, "
-            f"done {figures.completed}, in flight {figures.in_flight}, turns {len(figures.client_ms)}, "
-            f"own p99 so far {pct(figures.own_client_ms, 99)} ms, errors {figures.errors} (load {loadavg()})"
-        )
+        report(figures, total, t0)
+
+
+def report(figures: Figures, total: int, t0: float) -> None:
+    log(
+        f"  {time.perf_counter() - t0:5.1f} s: flows started {figures.started}/{total}, "
+        f"done {figures.completed}, in flight {figures.in_flight}, turns {len(figures.client_ms)}, "
+        f"own p99 so far {pct(figures.own_client_ms, 99)} ms, errors {figures.errors} (load {loadavg()})"
+    )
 
 
 # ------------------------------------------------------------------------------------------------ main
@@ -538,8 +542,20 @@ async def amain(args: argparse.Namespace) -> dict[str, Any]:  # noqa: PLR0915 (t
             t_open = time.perf_counter()
             customers = await open_customers(f"http://127.0.0.1:{port}", http, args.flows, 50, figures)
             log(f"{len(customers)} customers connected and subscribed in {time.perf_counter() - t_open:.1f} s")
-            await asyncio.sleep(1)  # let the welcome messages settle
             phones = PhoneLocks()
+            if args.warmup:  # each journey once, not counted: first renders, first connections, caches
+                warm = await open_customers(f"http://127.0.0.1:{port}", http, len(JOURNEYS) + 1, 8, Figures())
+                warm_figures = Figures()
+                await asyncio.gather(
+                    *(
+                        walk(c, *journey_of(c.index, len(JOURNEYS) + 1), timings, warm_figures, 0.1, demo_url, phones)
+                        for c in warm
+                    )
+                )
+                for customer in warm:
+                    await customer.close()
+                log(f"warm-up: {warm_figures.completed} journeys, errors {warm_figures.errors}")
+            await asyncio.sleep(1)  # let the welcome messages settle
             sem = asyncio.Semaphore(args.concurrency)
             cpu0, demo_cpu0 = proc_cpu_s(kefu.pid), proc_cpu_s(demo.pid)
             t0 = time.perf_counter()
@@ -555,6 +571,7 @@ async def amain(args: argparse.Namespace) -> dict[str, Any]:  # noqa: PLR0915 (t
             elapsed = time.perf_counter() - t0
             cpu, demo_cpu = proc_cpu_s(kefu.pid) - cpu0, proc_cpu_s(demo.pid) - demo_cpu0
             ticker.cancel()
+            report(figures, len(customers), t0)
             for customer in customers:
                 await customer.close()
         timing_reader.cancel()
@@ -609,6 +626,9 @@ def main() -> None:
     ap.add_argument("--password-every", type=int, default=25, help="every n-th customer: 忘记密码 (0: none)")
     ap.add_argument("--database-url", default="", help="postgresql://... (emptied first); default SQLite")
     ap.add_argument("--progress", type=float, default=5.0, help="seconds between progress lines")
+    ap.add_argument(
+        "--warmup", action=argparse.BooleanOptionalAction, default=True, help="walk each journey once first"
+    )
     ap.add_argument("--profile", default="", help="write a cProfile of the kefu process to this file")
     ap.add_argument("--serve-kefu", default="", help=argparse.SUPPRESS)
     args = ap.parse_args()

@@ -258,9 +258,7 @@ class FlowRuntime:
         return await engine.answer(state, text)
 
     async def _version_number(self, version_id: int) -> int:
-        async with self.ctx.uow() as uow:
-            row = await flow_repo.get_version(uow.session, version_id)
-        return row.version if row is not None else 0
+        return await self.library.number(self.ctx, version_id)  # kept by the library: no query per turn
 
     async def _end_quietly(self, run_id: int, reason: str) -> None:
         async with self.ctx.uow() as uow:
