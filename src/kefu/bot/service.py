@@ -38,6 +38,7 @@ from kefu.security.principals import CustomerPrincipal
 from kefu.storage.repositories import bot as bot_repo
 from kefu.storage.repositories import conversations as conversation_repo
 from kefu.storage.repositories import customers as customer_repo
+from kefu.storage.repositories import flows as flow_repo
 from kefu.storage.repositories import messages as message_repo
 from kefu.storage.tables import BotFeedback
 
@@ -205,13 +206,13 @@ class BotService:
             text = message.text
             meta = _meta(message.meta)
             who = Customer(conversation_id, conversation.customer_id, conversation.locale, conversation.channel)
+            # The flow running here, read in the same transaction (one query, not a unit of work of its own).
+            run = await flow_repo.active_run(uow.session, conversation_id) if self.flows is not None else None
         if not text.strip() and pick is None:
             return  # An attachment alone: leave it for a person to look at.
-        if self.flows is not None:
-            run = await self.flows.active(conversation_id)
-            if run is not None:
-                await self.flows.take(run, who, text, meta, self._side_answer(state), received=received)
-                return
+        if self.flows is not None and run is not None:
+            await self.flows.take(run, who, text, meta, self._side_answer(state), received=received)
+            return
         turn = await asyncio.to_thread(self._respond, self.policy, text, state, pick)
         if turn.start_flow is not None and self.flows is not None:
             await actions.apply_turn(self.ctx, conversation_id, turn, message_id)  # no replies: the flow speaks
