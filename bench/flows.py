@@ -17,7 +17,7 @@ process, streamed here over a pipe): when the bot took the message, when the tur
 backend time summed over the turn's action calls, and the sequence number of its last message (which is
 how a client knows the turn's replies are complete). The target: kefu's own time per turn, p99 < 30 ms.
 
-    python bench/flows.py [--flows 1000] [--concurrency 1000] [--ramp 10] [--think 4]
+    python bench/flows.py [--flows 1000] [--concurrency 1000] [--ramp 30] [--think 30]
                           [--database-url postgresql://...] [--profile kefu.prof]
 
 The PostgreSQL database given is EMPTIED first. Progress goes to stdout; the last line is one JSON object:
@@ -621,8 +621,8 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--flows", type=int, default=1000, help="customers, each walking one journey")
     ap.add_argument("--concurrency", type=int, default=1000, help="at most this many journeys under way at once")
-    ap.add_argument("--ramp", type=float, default=10.0, help="seconds over which the journeys start")
-    ap.add_argument("--think", type=float, default=4.0, help="mean seconds a customer thinks between turns")
+    ap.add_argument("--ramp", type=float, default=30.0, help="seconds over which the journeys start")
+    ap.add_argument("--think", type=float, default=30.0, help="mean seconds a customer thinks between turns")
     ap.add_argument("--password-every", type=int, default=25, help="every n-th customer: 忘记密码 (0: none)")
     ap.add_argument("--database-url", default="", help="postgresql://... (emptied first); default SQLite")
     ap.add_argument("--progress", type=float, default=5.0, help="seconds between progress lines")
