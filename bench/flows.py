@@ -65,6 +65,7 @@ TURN_TIMEOUT_S = 60.0
 PHONES = ("13800138000", "13900139000", "13700137000", "13600136000", "13500135000", "18600186000")
 PENDING_TX = "0x2744c8c3b748d5cdf42e5cada4f7111eaad5c64ba16a408c759b64814937c5dd"
 CODE = "<code>"  # a turn whose text is the verification code the demo system just sent
+CODE_THINK_S = 5.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -389,7 +390,8 @@ class Customer:
 
 
 class PhoneLocks:
-    """One 忘记密码 at a time per phone: a new code replaces the previous one."""
+    """One 忘记密码 at a time per phone, from asking for a code to typing it: a new code replaces the
+    previous one."""
 
     def __init__(self) -> None:
         self.locks = {phone: asyncio.Lock() for phone in PHONES}
@@ -419,10 +421,13 @@ async def walk(
     figures.peak_in_flight = max(figures.peak_in_flight, figures.in_flight)
     ok = True
     try:
-        async with lock if lock is not None else contextlib.nullcontext():
+        async with contextlib.AsyncExitStack() as held:
             for number, turn in enumerate(turns):
-                if number:
-                    await asyncio.sleep(think * random.uniform(0.5, 1.5))
+                if number:  # reading a code off the phone is quicker than typing a question
+                    pause = min(think, CODE_THINK_S) if turn.text == CODE else think
+                    await asyncio.sleep(pause * random.uniform(0.5, 1.5))
+                if lock is not None and turn.text == "<phone>":  # from sending the code to typing it
+                    await held.enter_async_context(lock)
                 said = turn.text.replace("<phone>", phone)
                 if said == CODE:
                     said = await outbox_code(customer.http, demo_url, phone)

@@ -14,9 +14,7 @@ def create_engine(url: str) -> AsyncEngine:
     """Create the async engine; on SQLite switch on WAL, foreign keys and serialised writes."""
     if not url.startswith("sqlite"):
         return create_async_engine(url, pool_pre_ping=True)
-    # Enough pooled connections that a busy node reuses them: past the pool's size each extra connection
-    # was opened (a thread, the pragmas below) and closed again per unit of work (bench/flows.py).
-    engine = create_async_engine(url, connect_args={"timeout": 30}, pool_size=20, max_overflow=20)
+    engine = create_async_engine(url, connect_args={"timeout": 30})
 
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
