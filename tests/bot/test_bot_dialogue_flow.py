@@ -74,8 +74,10 @@ def test_money_trouble_goes_to_the_money_group_and_urgency_to_the_front(bot_app:
     calm = _waiting(admin, wallet)
     assert (calm["handover_reason"], calm["group_name"]) == ("money", "支付售后")
     assert [(m["text"], m["reason"]) for m in _missed(admin, wallet)] == [("钱包地址填错了", "money")]
+    journey, paying = _start(bot_app, "赵六")
+    assert _ask(bot_app, journey, paying, "急！充值失败了，钱扣了")[0]["meta"]["flow"] == "payment_failed"
     other, urgent = _start(bot_app, "王五")
-    _ask(bot_app, other, urgent, "急！充值失败了，钱扣了")
+    _ask(bot_app, other, urgent, "急！提现失败了，钱不见了")
     hurried = _waiting(admin, urgent)
     assert hurried["group_name"] == "支付售后"
     assert hurried["priority"] >= URGENT_PRIORITY > calm["priority"]

@@ -25,7 +25,7 @@ pytestmark = pytest.mark.browser
 DEMO_KB = Path(__file__).resolve().parents[2] / "src" / "kefu" / "demo_data" / "kb.jsonl"
 ANSWER_TOP_MATCH = {"bot_answer_threshold": 0.25, "bot_clarify_threshold": 0.1}
 ALWAYS_CLARIFY = {"bot_answer_threshold": 1.0, "bot_clarify_threshold": 0.0}
-PARAPHRASE = "忘记密码了怎么找回"  # in other words for the demo entry 忘记密码怎么办
+PARAPHRASE = "密码想不起来了怎么办"  # in other words for the demo entry 忘记密码怎么办
 
 
 def demo_entries() -> dict[str, dict[str, object]]:

@@ -190,3 +190,24 @@ def test_english_texts_come_from_the_locale() -> None:
     progress = _run(engine.start(""))
     assert _texts(progress) == ["Hi"]
     assert engine.name == "Example"
+
+
+def test_a_button_label_is_a_button_even_when_it_is_a_cancel_word() -> None:
+    flow = parse(
+        "key: b\nname: B\nsteps:\n  - id: ask\n    say: 继续吗？\n    choose:\n"
+        "      - {label: 结束, next: bye}\n      - {label: 继续, next: bye}\n"
+        "  - id: bye\n    end: resolved\n    say: 再见\n"
+    )
+    engine = Engine(
+        flow, run_id=1, caller=Backend(), texts=TextBook(), locale="zh-CN", channel="web", today=date(2026, 12, 2)
+    )
+    first = _run(engine.start(""))
+    assert engine.is_button(first.state, "结束")
+    assert not engine.is_button(first.state, "算了")
+
+
+def test_slots_fill_from_earlier_messages_too() -> None:
+    engine = _engine(Backend(find_order=DEBITED))
+    first = _run(engine.start("充值没到账", ["我的订单是 202612010001", "你好"]))
+    assert first.state.slots["order_no"] == "202612010001"
+    assert _texts(first) == ["请输入验证码"]

@@ -10,7 +10,7 @@ company's system does nothing twice.
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -100,13 +100,18 @@ class Engine:
         return pick(self.flow.name, self.locale)
 
     # ---- entry points -----------------------------------------------------------------------------
-    async def start(self, text: str) -> Progress:
-        """Begin the flow; slots whose values ``text`` already holds are filled."""
+    async def start(self, text: str, earlier: Sequence[str] = ()) -> Progress:
+        """Begin the flow; slots whose values ``text`` (else the customer's ``earlier`` messages, newest
+        first) already hold are filled."""
         state = RunState(step=self.flow.steps[0].id)
         for name, slot in self.flow.slots.items():
-            value = slot_types.prefill(slot, text, self.today)
-            if value is not None and slot.lookup is None:
-                state.slots[name] = value
+            if slot.lookup is not None:
+                continue
+            for said in (text, *earlier):
+                value = slot_types.prefill(slot, said, self.today)
+                if value is not None:
+                    state.slots[name] = value
+                    break
         return await self._run(state, [])
 
     def fits(self, state: RunState, text: str) -> bool:
@@ -122,6 +127,19 @@ class Engine:
                 return True
             return slot_types.extract(slot, text) is not None
         return False
+
+    def is_button(self, state: RunState, text: str) -> bool:
+        """Whether ``text`` is exactly the label of a button the waiting step offered."""
+        if not state.waiting:
+            return False
+        step = self.flow.step(state.step)
+        choices = [*(step.choose or []), *step.also]
+        wanted = normalize(text, strip_punct=True).replace(" ", "")
+        return any(
+            normalize(label, strip_punct=True).replace(" ", "") == wanted
+            for choice in choices
+            for label in self._labels(choice.label)
+        )
 
     async def answer(self, state: RunState, text: str) -> Progress:
         """The customer's answer at the step the run waits at."""

@@ -14,7 +14,7 @@ import json
 import logging
 import re
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -159,16 +159,24 @@ class FlowRuntime:
             return await flow_repo.active_run(uow.session, conversation_id)
 
     async def begin(
-        self, key: str, who: Customer, text: str, *, first: list[Said] | None = None, received: float | None = None
+        self,
+        key: str,
+        who: Customer,
+        text: str,
+        *,
+        earlier: Sequence[str] = (),
+        first: list[Said] | None = None,
+        received: float | None = None,
     ) -> bool:
-        """Start flow ``key`` (its trigger fitted ``text``); False if no such flow is published.
+        """Start flow ``key`` (its trigger fitted ``text``; ``earlier``: the customer's previous messages,
+        newest first, which may hold slot values too); False if no such flow is published.
 
         ``received`` is when the bot took the customer's message (``time.perf_counter()``), for the observer.
         """
         observer = self.observer
         started = received if received is not None else time.perf_counter() if observer is not None else 0.0
         spent = _Spent() if observer is not None else None
-        last_seq = await self._begin(key, who, text, first, spent)
+        last_seq = await self._begin(key, who, text, earlier, first, spent)
         if last_seq is None:
             return False
         if observer is not None and spent is not None:
@@ -176,7 +184,13 @@ class FlowRuntime:
         return True
 
     async def _begin(
-        self, key: str, who: Customer, text: str, first: list[Said] | None, spent: _Spent | None
+        self,
+        key: str,
+        who: Customer,
+        text: str,
+        earlier: Sequence[str],
+        first: list[Said] | None,
+        spent: _Spent | None,
     ) -> int | None:
         """Start flow ``key``; the sequence number of its first turn's last message (None: not published)."""
         published = self.library.published.get(key)
@@ -198,7 +212,7 @@ class FlowRuntime:
             await uow.session.flush()
             run_id = run.id
             await uow.commit()
-        progress = await self.engine(published.flow, run_id, who, spent).start(text)
+        progress = await self.engine(published.flow, run_id, who, spent).start(text, earlier)
         progress.said[:0] = first or []
         return await self._commit(run_id, published.flow, published.version, who, progress, spent)
 
@@ -243,6 +257,8 @@ class FlowRuntime:
         """The flow's turn for the customer's ``text``: cancel, a person, the step's answer, another
         journey, or a side question the bot answers before asking the step's question again."""
         compact = normalize(text, strip_punct=True).replace(" ", "")
+        if engine.is_button(state, text):  # a button the flow offered wins, even one labelled 结束 or 转人工
+            return await engine.answer(state, text)
         if CANCEL.match(compact):
             return engine.cancel(state)
         if classify(text) is Intent.HUMAN:
@@ -302,7 +318,7 @@ class FlowRuntime:
             await self._save(uow, conversation, run, flow, version, who, progress)
             await uow.commit()
         if switch is not None:
-            started = await self._begin(switch.key, who, switch.text, None, spent)
+            started = await self._begin(switch.key, who, switch.text, (), None, spent)
             return last_seq if started is None else started or last_seq
         return last_seq
 

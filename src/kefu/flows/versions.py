@@ -49,10 +49,11 @@ class VersionView:
     created_at: str
     published_at: str | None
     outline: list[dict[str, Any]]
+    created_by_name: str | None = None
 
     @classmethod
-    def of(cls, row: FlowVersion, locale: str = "zh-CN") -> VersionView:
-        """From a stored row."""
+    def of(cls, row: FlowVersion, locale: str = "zh-CN", by_name: str | None = None) -> VersionView:
+        """From a stored row (``by_name``: who stored it)."""
         try:
             flow: Flow | None = parse(row.source)
         except FlowFileError:
@@ -67,19 +68,23 @@ class VersionView:
             row.created_at.isoformat(),
             row.published_at.isoformat() if row.published_at else None,
             outline(flow, locale) if flow is not None else [],
+            by_name,
         )
 
 
 def outline(flow: Flow, locale: str) -> list[dict[str, Any]]:
-    """The flow as steps for the console: what each does, says and where it goes."""
+    """The flow as steps for the console: what each does, says and where it goes.
+
+    ``goes`` maps a label to a step id: a button's label, a branch's condition, or one of the words
+    the console translates (``next``, ``on <outcome>``, ``on_fail``, ``otherwise``)."""
     steps = []
     for step in flow.steps:
         goes: dict[str, str] = {}
         if step.next:
             goes["next"] = step.next
         goes.update({f"on {k}": v for k, v in step.on.items()})
-        goes.update({pick(c.label, locale): c.next for c in step.choose or []})
-        goes.update({(c.when or "否则"): c.next for c in step.branch or []})
+        goes.update({pick(c.label, locale): c.next for c in [*(step.choose or []), *step.also]})
+        goes.update({(c.when or "otherwise"): c.next for c in step.branch or []})
         if step.on_fail:
             goes["on_fail"] = step.on_fail
         detail = ""
@@ -130,7 +135,8 @@ async def save_draft(ctx: Context, source: str, *, by: AgentPrincipal | None = N
         )
         uow.session.add(row)
         await uow.session.flush()
-        view = VersionView.of(row, by.locale if by is not None else "zh-CN")
+        locale, name = (by.locale, by.display_name) if by is not None else ("zh-CN", None)
+        view = VersionView.of(row, locale, name)
         await uow.commit()
     return view
 
@@ -172,7 +178,9 @@ async def list_versions(ctx: Context, principal: Principal, key: str | None = No
     """Every version (of one flow), newest first."""
     agent = _require(principal, write=False)
     async with ctx.uow() as uow:
-        return [VersionView.of(row, agent.locale) for row in await flow_repo.versions(uow.session, key)]
+        rows = await flow_repo.versions(uow.session, key)
+        names = await flow_repo.user_names(uow.session, {r.created_by_id for r in rows if r.created_by_id is not None})
+    return [VersionView.of(row, agent.locale, names.get(row.created_by_id or 0)) for row in rows]
 
 
 async def get(ctx: Context, principal: Principal, version_id: int) -> VersionView:
@@ -182,7 +190,8 @@ async def get(ctx: Context, principal: Principal, version_id: int) -> VersionVie
         row = await flow_repo.get_version(uow.session, version_id)
         if row is None:
             raise NotFound("no such flow version", code="flow_version_not_found")
-        return VersionView.of(row, agent.locale)
+        names = await flow_repo.user_names(uow.session, {row.created_by_id} if row.created_by_id else set())
+    return VersionView.of(row, agent.locale, names.get(row.created_by_id or 0))
 
 
 @dataclass(frozen=True, slots=True)

@@ -43,6 +43,7 @@ class FlowVersionOut(BaseModel):
     created_at: str
     published_at: str | None
     outline: list[StepOut]
+    created_by_name: str | None = None
 
 
 class FlowVersionsOut(BaseModel):

@@ -47,8 +47,10 @@ async def demo_site(request: Request) -> HTMLResponse:
 async def widget(request: Request) -> HTMLResponse:
     """The chat itself, loaded by the embed script in an iframe (or opened full-page on a phone)."""
     texts: TextBook = request.app.state.ctx.texts
-    welcome = texts.render("chat.welcome", page_locale(request))  # the organisation's wording, if it has one
-    response = _render(request, "widget.html", welcome=welcome)
+    locale = page_locale(request)
+    welcome = texts.render("chat.welcome", locale)  # the organisation's wording, if it has one
+    menu = request.app.state.flows.library.menu(locale)  # the self-service journeys, as buttons
+    response = _render(request, "widget.html", welcome=welcome, menu=menu)
     response.headers["Content-Security-Policy"] = (
         "default-src 'self'; img-src 'self' blob: data:; style-src 'self'; connect-src 'self' ws: wss:"
     )
@@ -115,3 +117,9 @@ async def texts_page(request: Request) -> Response:
 async def integrations_page(request: Request) -> Response:
     """The actions of the company's backend (admins change and test them, supervisors look)."""
     return _console_page(request, "integrations.html")
+
+
+@router.get("/console/flows")
+async def flows_page(request: Request) -> Response:
+    """Guided self-service flows: steps, the editor, versions and test runs (admins change them)."""
+    return _console_page(request, "flows.html")

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from kefu.storage.tables import FlowRun, FlowVersion, SealedInput
+from kefu.storage.tables import FlowRun, FlowVersion, SealedInput, User
 
 ACTIVE = "active"
 
@@ -19,6 +19,14 @@ async def versions(session: AsyncSession, key: str | None = None) -> Sequence[Fl
     if key is not None:
         query = query.where(FlowVersion.key == key)
     return (await session.scalars(query)).all()
+
+
+async def user_names(session: AsyncSession, user_ids: set[int]) -> dict[int, str]:
+    """Display names of the users who stored versions (the console's version history)."""
+    if not user_ids:
+        return {}
+    rows = await session.execute(select(User.id, User.display_name, User.username).where(User.id.in_(user_ids)))
+    return {row.id: row.display_name or row.username for row in rows}
 
 
 async def published(session: AsyncSession) -> Sequence[FlowVersion]:

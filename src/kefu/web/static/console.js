@@ -3,6 +3,7 @@
 
 import { ApiError, Socket, api, el, errorText, fullTime, newId, shortTime, waitUntil, wsUrl } from "./api.js";
 import { ConsoleRouting } from "./console_routing.js";
+import { FlowSummary, flowHandover } from "./flow_summary.js";
 import { $, avatarTone, initial, setAvatar, signedIn, t } from "./staff_page.js";
 import { Thread, showLightbox } from "./thread.js";
 
@@ -28,6 +29,8 @@ let typingTimer = null;
 let errorTimer = null;
 let openToken = 0;
 let routing = null; // presence, transfer and alerts (console_routing.js)
+// The summary of the self-service flow that handed the open conversation over (flow_summary.js).
+const flowSummary = new FlowSummary($("flow-summary"), { t, auth: () => auth() });
 
 const auth = () => ({ csrf: state.csrf });
 
@@ -39,6 +42,8 @@ function statusChip(status) {
 
 function handoverText(reason) {
   if (!reason) return "";
+  const flow = flowHandover(t, reason);
+  if (flow) return flow;
   const key = `handover.${reason}`;
   return t(key) === key ? reason : t(key);
 }
@@ -152,6 +157,7 @@ function renderRow(conv) {
         el("span", { class: "conv__group" }, conv.skill_group_name || t("console.no_group")),
         conv.assignee_name && state.view !== "mine" ? el("span", { class: "conv__assignee" }, conv.assignee_name) : null,
         conv.handover_reason && conv.status === "queued" ? el("span", { class: "conv__reason", dataset: { reason: conv.handover_reason } }, handoverText(conv.handover_reason)) : null,
+        flowHandover(t, conv.handover_reason) ? el("span", { class: "conv__flow", title: handoverText(conv.handover_reason) }, t("flowcard.badge")) : null,
       ),
     ),
   );
@@ -214,6 +220,7 @@ async function openConversation(id, { history = false } = {}) {
   subscribe();
   markRead();
   if (!history) loadInfo(conv);
+  flowSummary.show(conv.id);
   routing.loadNote(history ? null : conv);
   if (isMine(conv)) $("reply-input").focus();
 }
@@ -474,6 +481,7 @@ function onFrame(frame) {
       break;
     case "conversation":
       if (conv && frame.conversation.id === conv.id) {
+        if (frame.conversation.handover_reason !== conv.handover_reason) flowSummary.show(conv.id);
         state.conv = frame.conversation;
         renderHeader();
         if (state.currentId === conv.id) loadInfo(state.conv);

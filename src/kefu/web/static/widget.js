@@ -4,6 +4,7 @@
 import { ApiError, Socket, api, errorText, newId, waitUntil, wsUrl } from "./api.js";
 import { applyI18n, translator } from "./i18n.js";
 import { Thread, saveBlob, showLightbox } from "./thread.js";
+import { FlowWidget, dots } from "./widget_flow.js";
 import { LeaveMessage } from "./widget_leave.js";
 
 const TOKEN_KEY = "kefu_visitor_token";
@@ -44,6 +45,9 @@ let unseen = 0;
 let convPromise = null;
 let errorTimer = null;
 
+const flowUi = new FlowWidget({ t, send: (text) => sendText(text) });
+const secrets = new Map(); // cid → a secret being sent (kept out of the saved outbox)
+
 const leave = new LeaveMessage({
   t,
   conv: () => (ended ? null : conv),
@@ -69,13 +73,15 @@ function loadOutbox() {
 
 function saveOutbox() {
   try {
-    window.localStorage.setItem(OUTBOX_KEY, JSON.stringify(outbox.map(({ cid, text, pick }) => ({ cid, text, pick }))));
+    const kept = outbox.filter((e) => !secrets.has(e.cid));
+    window.localStorage.setItem(OUTBOX_KEY, JSON.stringify(kept.map(({ cid, text, pick }) => ({ cid, text, pick }))));
   } catch {
     /* storage full or disabled: the outbox still works for this page */
   }
 }
 
 function dropFromOutbox(cid) {
+  secrets.delete(cid);
   const before = outbox.length;
   outbox = outbox.filter((e) => e.cid !== cid);
   if (outbox.length !== before) saveOutbox();
@@ -90,12 +96,22 @@ function showError(text) {
   }, 5000);
 }
 
+// Whether the customer is reading the end of the thread. Measured before a new message is added (a
+// tall message, say a bot's four-line answer, would otherwise push the end out of reach) and true while
+// a scroll to the end is pending (several messages arriving in one frame all stick to the end).
+let scrollPending = false;
+
 function nearBottom() {
-  return scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 120;
+  return scrollPending || scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 120;
 }
 
-function scrollDown(force = false) {
-  if (force || nearBottom()) requestAnimationFrame(() => scroller.scrollTo({ top: scroller.scrollHeight }));
+function scrollDown(force = false, wasNear = nearBottom()) {
+  if (!(force || wasNear) || scrollPending) return;
+  scrollPending = true;
+  requestAnimationFrame(() => {
+    scrollPending = false;
+    scroller.scrollTo({ top: scroller.scrollHeight });
+  });
 }
 
 async function fetchAttachment(att) {
@@ -265,8 +281,11 @@ async function flush() {
   }
 }
 
-/** Send ``text`` (``pick``: the knowledge entry the customer clicked among the bot's suggestions). */
-function sendText(text, pick = null) {
+/**
+ * Send ``text`` (``pick``: the knowledge entry the customer clicked among the bot's suggestions;
+ * ``secret``: a code a flow asked for — shown as dots and never saved in the outbox).
+ */
+function sendText(text, pick = null, secret = false) {
   if (!text.trim()) return;
   if (text.length > MAX_CHARS) {
     showError(t("err.message_too_long"));
@@ -275,16 +294,17 @@ function sendText(text, pick = null) {
   if (ended) startNewThread();
   const cid = newId();
   lastTypingSent = 0; // the next keystroke announces typing again
+  if (secret) secrets.set(cid, text);
   outbox.push({ cid, text, gen: -1, pick: Number.isInteger(pick) ? pick : null });
   saveOutbox();
-  thread.addPending(cid, text);
+  thread.addPending(cid, secret ? dots(text) : text);
   scrollDown(true);
   flush();
 }
 
 function retry(cid) {
   const node = thread.byCid.get(cid);
-  const text = node ? node.querySelector(".msg__text")?.textContent || "" : "";
+  const text = secrets.get(cid) || (node ? node.querySelector(".msg__text")?.textContent || "" : "");
   if (!text) return;
   thread.unfail(cid);
   outbox.push({ cid, text, gen: -1, pick: null });
@@ -320,11 +340,13 @@ function onFrame(frame) {
     case "message":
       onMessage(frame.message);
       break;
-    case "ack":
+    case "ack": {
+      const near = nearBottom();
       dropFromOutbox(frame.client_msg_id);
       if (conv && frame.message.conversation_id === conv.id) thread.add(frame.message);
-      scrollDown();
+      scrollDown(false, near);
       break;
+    }
     case "error":
       onSocketError(frame);
       break;
@@ -356,8 +378,10 @@ function onFrame(frame) {
 function onMessage(message) {
   if (!conv || message.conversation_id !== conv.id) return;
   if (message.client_msg_id) dropFromOutbox(message.client_msg_id);
+  const near = nearBottom();
   const fresh = thread.add(message);
   if (!fresh) return;
+  flowUi.seen(message);
   if (message.sender_kind !== "customer") {
     hideTyping();
     if (!shown || document.visibilityState !== "visible") {
@@ -365,7 +389,7 @@ function onMessage(message) {
       tellParent({ kefu: "unread", count: unseen });
     }
   }
-  scrollDown(message.sender_kind === "customer");
+  scrollDown(message.sender_kind === "customer", near);
   markRead();
 }
 
@@ -462,6 +486,12 @@ document.addEventListener("visibilitychange", markRead);
 
 form.addEventListener("submit", (event) => {
   event.preventDefault();
+  if (flowUi.secret) {
+    const secret = flowUi.take();
+    if (secret) sendText(secret, null, true);
+    flowUi.field.focus();
+    return;
+  }
   const text = input.value;
   if (!text.trim()) return;
   sendText(text);
@@ -535,6 +565,7 @@ async function start() {
   const session = await api("POST", "/api/v1/visitor/session", { body: { ...(saved ? { token: saved } : {}), lang: body.dataset.locale } });
   token = session.token;
   customer = session.customer;
+  flowUi.menu(session.menu);
   body.dataset.customer = String(customer.id);
   try {
     window.localStorage.setItem(TOKEN_KEY, token);
@@ -549,6 +580,7 @@ async function start() {
     const history = await api("GET", `/api/v1/conversations/${open.id}/messages?limit=50`, { auth: { token } });
     for (const message of history.messages) {
       thread.add(message);
+      flowUi.seen(message);
       if (message.client_msg_id) dropFromOutbox(message.client_msg_id);
     }
   }
