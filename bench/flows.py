@@ -83,11 +83,11 @@ class Turn:
 
 
 JOURNEYS: dict[str, tuple[Turn, ...]] = {
-    # One turn, two backend calls (shipment_status, urge_shipment), then a second flow in the same chat.
+    # One turn, two backend calls (shipment_status, urge_shipment), then a second flow in the same chat
+    # (its order given in the message: a bare 查物流 would take 202612010005 from the earlier message).
     "urge_then_track": (
         Turn("催发货，订单202612010005", ("催促仓库", "正在备货")),
-        Turn("查物流", "订单号"),
-        Turn("202612010008", "已签收"),
+        Turn("查物流，订单202612010008", "已签收"),
     ),
     "track": (Turn("快递到哪了", "订单号"), Turn("202612010001", ("催促仓库", "运输中"))),
     "payment_retry": (
@@ -318,6 +318,13 @@ class Customer:
         self.arrived = asyncio.Event()
         self.acks: dict[str, asyncio.Future[int]] = {}
         self.reader: asyncio.Task[None] | None = None
+        self.sent: dict[str, str] = {}  # client_msg_id → frame, until acknowledged
+        self.retries = 0
+
+    def _resend(self, cmid: str) -> None:
+        frame = self.sent.get(cmid)
+        if frame is not None and self.ws is not None:
+            asyncio.get_running_loop().create_task(self.ws.send(frame))
 
     async def open(self) -> None:
         session = await self.http.post(
@@ -352,11 +359,17 @@ class Customer:
                         self.replies[int(message["seq"])] = (now, str(message.get("text", "")))
                         self.arrived.set()
                 elif kind == "ack":
+                    self.sent.pop(str(frame.get("client_msg_id")), None)
                     waiter = self.acks.pop(str(frame.get("client_msg_id")), None)
                     if waiter is not None and not waiter.done():
                         waiter.set_result(int(frame["message"]["seq"]))
                 elif kind == "error":
-                    waiter = self.acks.pop(str(frame.get("client_msg_id")), None)
+                    cmid = str(frame.get("client_msg_id"))
+                    if frame.get("retryable") and cmid in self.sent:  # as the widget does: the same frame again
+                        self.retries += 1
+                        asyncio.get_running_loop().call_later(0.1, self._resend, cmid)
+                        continue
+                    waiter = self.acks.pop(cmid, None)
                     if waiter is not None and not waiter.done():
                         waiter.set_exception(RuntimeError(f"error frame: {frame.get('code')}"))
                 elif kind == "subscribed" and not subscribed.done():
@@ -370,8 +383,10 @@ class Customer:
         acked: asyncio.Future[int] = asyncio.get_running_loop().create_future()
         self.acks[cmid] = acked
         frame = {"type": "send", "conversation_id": self.conversation_id, "client_msg_id": cmid, "text": said}
-        sent = time.perf_counter()
-        await self.ws.send(json.dumps(frame, ensure_ascii=False))
+        raw = json.dumps(frame, ensure_ascii=False)
+        self.sent[cmid] = raw
+        sent = time.perf_counter()  # a resent frame's turn still counts from here
+        await self.ws.send(raw)
         seq = await acked
         timing = await timings.queue(self.conversation_id).get()
         while timing.last_seq not in self.replies:
@@ -598,6 +613,7 @@ async def amain(args: argparse.Namespace) -> dict[str, Any]:  # noqa: PLR0915 (t
             "peak_concurrent_flows": figures.peak_in_flight,
             "turns": turns,
             "errors": figures.errors,
+            "resent_overloaded": sum(c.retries for c in customers),
             "seconds": round(elapsed, 1),
             "turns_per_second": round(turns / elapsed, 1) if elapsed else None,
             "think_s": args.think,

@@ -30,7 +30,7 @@ def test_the_flows_bench_walks_every_journey_and_reports_one_json_line() -> None
     assert figures["errors"] == {}, figures.get("error_samples")
     assert figures["flows_completed"] == 8
     # Seven journeys of 2–3 turns and one 忘记密码 of 3: every turn timed, client- and server-side.
-    assert figures["turns"] == 3 + 2 + 3 + 2 + 2 + 2 + 2 + 3
+    assert figures["turns"] == 2 + 2 + 3 + 2 + 2 + 2 + 2 + 3
     assert set(figures["own_client_p99_ms_by_journey"]) == {
         "forgot_password",
         "payment_refunded",
