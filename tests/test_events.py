@@ -64,6 +64,7 @@ SAMPLES: dict[type, events.Event] = {
     events.TextsChanged: events.TextsChanged("agent.joined", "en", overridden=True),
     events.FlowsChanged: events.FlowsChanged("forgot_password"),
     events.IntegrationsChanged: events.IntegrationsChanged("find_order", deleted=True),
+    events.NotificationsQueued: events.NotificationsQueued((7, 8)),
 }
 
 

@@ -222,6 +222,15 @@ class IntegrationsChanged(_Wire):
     deleted: bool = False
 
 
+@dataclass(frozen=True, slots=True)
+class NotificationsQueued(_Wire):
+    """Notifications to customers were written to the outbox; the notify worker sends them now rather
+    than at its next poll (the rows, not this event, are what counts: a lost event delays, never loses)."""
+
+    type: ClassVar[str] = "notifications"
+    ids: tuple[int, ...]
+
+
 ConversationEvent: TypeAlias = (
     MessageCreated
     | ConversationChanged
@@ -240,6 +249,7 @@ Event: TypeAlias = (
     | TextsChanged
     | FlowsChanged
     | IntegrationsChanged
+    | NotificationsQueued
 )
 
 EVENT_TYPES: tuple[type[Any], ...] = typing.get_args(Event)
