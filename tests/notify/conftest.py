@@ -31,7 +31,7 @@ class Inbox:
         self.reply = "451 4.3.0 Try again later"
         self.arrived = threading.Condition()
 
-    async def handle_DATA(self, _server: Any, _session: Any, envelope: Any) -> str:
+    async def handle_DATA(self, _server: Any, _session: Any, envelope: Any) -> str:  # noqa: N802 (aiosmtpd names it)
         if self.refuse:
             self.refuse -= 1
             return self.reply

@@ -58,7 +58,10 @@ async def test_a_leave_message_answer_is_emailed_with_an_unsubscribe_link(ctx: C
     assert mail["To"] == "wang@example.com"
     assert mail["Subject"] == "您的留言有了回复"
     body = mail.get_content()
-    assert "王女士，您好" in body and "小周" in body and "发票怎么开？" in body and "申请发票" in body
+    assert "王女士，您好" in body
+    assert "小周" in body
+    assert "发票怎么开？" in body
+    assert "申请发票" in body
     assert "https://kefu.example.com/widget" in body
     unsubscribe = mail["List-Unsubscribe"].strip("<>")
     assert unsubscribe in body
@@ -116,7 +119,9 @@ async def test_a_claim_lapsed_by_a_crash_is_taken_again(ctx: Context, clock: Tic
     assert inbox.wait_for(1)[0]["Subject"] == "工单 T20261202-0001 已解决"
 
 
-async def test_smtp_failures_are_retried_with_backoff_then_sent(ctx: Context, clock: TickingClock, inbox: Inbox) -> None:
+async def test_smtp_failures_are_retried_with_backoff_then_sent(
+    ctx: Context, clock: TickingClock, inbox: Inbox
+) -> None:
     customer = await customer_with(ctx, email="qian@example.com", email_verified=True, name="钱先生")
     async with ctx.uow() as uow:
         await enqueue_ticket_notification(uow, ctx, {**TICKET, "customer_id": customer.customer_id}, "pending")
@@ -128,7 +133,8 @@ async def test_smtp_failures_are_retried_with_backoff_then_sent(ctx: Context, cl
     assert len(first.retrying) == 1
     [row] = await rows(ctx)
     assert (row.status, row.attempts) == ("pending", 1)
-    assert row.last_error is not None and "451" in row.last_error
+    assert row.last_error is not None
+    assert "451" in row.last_error
     assert row.next_attempt_at - clock.now() > timedelta(seconds=29)
     assert (await sender.run_once()).handled == 0  # not due yet
 
@@ -153,7 +159,9 @@ async def test_a_permanent_refusal_fails_at_once(ctx: Context, inbox: Inbox) -> 
     inbox.refuse, inbox.reply = 1, "550 5.1.1 No such user"
     assert len((await worker(ctx).run_once()).failed) == 1
     [row] = await rows(ctx)
-    assert row.status == "failed" and row.last_error is not None and "550" in row.last_error
+    assert row.status == "failed"
+    assert row.last_error is not None
+    assert "550" in row.last_error
 
 
 async def test_nothing_goes_to_an_unverified_address_or_after_opting_out(ctx: Context, inbox: Inbox) -> None:
@@ -162,7 +170,9 @@ async def test_nothing_goes_to_an_unverified_address_or_after_opting_out(ctx: Co
     nothing = await customer_with(ctx)
     async with ctx.uow() as uow:
         for who in (unverified, opted_out, nothing):
-            assert await enqueue_ticket_notification(uow, ctx, {**TICKET, "customer_id": who.customer_id}, "created") == []
+            assert (
+                await enqueue_ticket_notification(uow, ctx, {**TICKET, "customer_id": who.customer_id}, "created") == []
+            )
         await uow.commit()
     assert await rows(ctx) == []
 
@@ -183,7 +193,8 @@ async def test_an_address_left_with_a_message_is_confirmed_by_link_before_use(ct
     assert await actions.verify_email(ctx, token) == "Zhou@example.com"
     async with ctx.uow() as uow:
         row = await uow.session.get(Customer, customer.customer_id)
-        assert row is not None and row.email_verified
+        assert row is not None
+        assert row.email_verified
     second = await leave.leave(ctx, customer, text="还是没声音", contact="Zhou@example.com")
     await leave.answer(ctx, agent, second.id, "请寄回检测")
     await worker(ctx).run_once()

@@ -40,7 +40,12 @@ class FakeDysms:
 
     def __init__(self) -> None:
         self.calls: list[dict[str, str]] = []
-        self.answer: dict[str, Any] = {"Code": "OK", "Message": "OK", "BizId": "900619746936498440^0", "RequestId": "F655A8D5"}
+        self.answer: dict[str, Any] = {
+            "Code": "OK",
+            "Message": "OK",
+            "BizId": "900619746936498440^0",
+            "RequestId": "F655A8D5",
+        }
         app = FastAPI()
 
         @app.get("/")
@@ -49,7 +54,9 @@ class FakeDysms:
             signature = params.pop("Signature", "")
             canonical = "&".join(f"{_percent(k)}={_percent(params[k])}" for k in sorted(params))
             to_sign = "GET&%2F&" + _percent(canonical)
-            expected = base64.b64encode(hmac.new(f"{KEY_SECRET}&".encode(), to_sign.encode(), hashlib.sha1).digest()).decode()
+            expected = base64.b64encode(
+                hmac.new(f"{KEY_SECRET}&".encode(), to_sign.encode(), hashlib.sha1).digest()
+            ).decode()
             if params.get("AccessKeyId") != KEY_ID:
                 return {"Code": "InvalidAccessKeyId.NotFound", "Message": "Specified access key is not found."}
             if not hmac.compare_digest(signature, expected):
@@ -95,7 +102,10 @@ async def _queue_created(ctx: Context) -> None:
     async with ctx.uow() as uow:
         assert await enqueue_ticket_notification(uow, ctx, {**TICKET, "customer_id": customer.customer_id}, "created")
         # No template configured for "replied": not queued for SMS.
-        assert await enqueue_ticket_notification(uow, ctx, {**TICKET, "customer_id": customer.customer_id}, "replied") == []
+        assert (
+            await enqueue_ticket_notification(uow, ctx, {**TICKET, "customer_id": customer.customer_id}, "replied")
+            == []
+        )
         await uow.commit()
 
 
@@ -106,8 +116,13 @@ async def test_aliyun_send_sms_is_signed_and_accepted(ctx: Context, dysms: FakeD
         report = await NotifyWorker(actx, Senders(sms=AliyunSms(actx.settings, client, actx.clock))).run_once()
     assert len(report.sent) == 1
     [call] = dysms.calls
-    assert call["Action"] == "SendSms" and call["Version"] == "2017-05-25"
-    assert (call["PhoneNumbers"], call["SignName"], call["TemplateCode"]) == ("13800138000", "示例科技", "SMS_476330001")
+    assert call["Action"] == "SendSms"
+    assert call["Version"] == "2017-05-25"
+    assert (call["PhoneNumbers"], call["SignName"], call["TemplateCode"]) == (
+        "13800138000",
+        "示例科技",
+        "SMS_476330001",
+    )
     assert json.loads(call["TemplateParam"]) == {"number": "T20261202-0001"}
     assert (call["SignatureMethod"], call["SignatureVersion"]) == ("HMAC-SHA1", "1.0")
     [row] = await rows(actx)
@@ -122,14 +137,17 @@ async def test_aliyun_rate_limit_is_retried_and_a_bad_signature_fails(ctx: Conte
         report = await NotifyWorker(actx, Senders(sms=AliyunSms(actx.settings, client, actx.clock))).run_once()
         assert len(report.retrying) == 1
         [row] = await rows(actx)
-        assert row.last_error is not None and "isv.BUSINESS_LIMIT_CONTROL" in row.last_error
+        assert row.last_error is not None
+        assert "isv.BUSINESS_LIMIT_CONTROL" in row.last_error
 
         wrong = aliyun_ctx(ctx, dysms, secret="not-the-secret")
         await _queue_created(wrong)
         failed = await NotifyWorker(wrong, Senders(sms=AliyunSms(wrong.settings, client, wrong.clock))).run_once()
     assert len(failed.failed) == 1
     last = (await rows(actx))[-1]
-    assert last.status == "failed" and last.last_error is not None and "SignatureDoesNotMatch" in last.last_error
+    assert last.status == "failed"
+    assert last.last_error is not None
+    assert "SignatureDoesNotMatch" in last.last_error
 
 
 async def test_demo_sms_lands_in_the_demo_systems_outbox(ctx: Context, tmp_path: Path) -> None:
