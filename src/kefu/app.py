@@ -29,6 +29,7 @@ from kefu.web import (
     api_conversations,
     api_flows,
     api_integrations,
+    api_notes,
     api_routing,
     api_texts,
     api_visitor,
@@ -113,6 +114,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         api_texts,
         api_flows,
         api_integrations,
+        api_notes,
         ws,
         pages,
     ):
