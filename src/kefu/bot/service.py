@@ -211,7 +211,7 @@ class BotService:
         turn = await asyncio.to_thread(self._respond, self.policy, text, state, pick)
         if turn.start_flow is not None and self.flows is not None:
             await actions.apply_turn(self.ctx, conversation_id, turn, message_id)  # no replies: the flow speaks
-            if await self.flows.begin(turn.start_flow, who, text):
+            if await self.flows.begin(turn.start_flow, who, text, earlier=state.recent_questions):
                 return
         await actions.apply_turn(self.ctx, conversation_id, turn, message_id)
 

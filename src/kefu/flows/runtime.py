@@ -13,7 +13,7 @@ import asyncio
 import json
 import logging
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -119,8 +119,17 @@ class FlowRuntime:
         async with self.ctx.uow() as uow:
             return await flow_repo.active_run(uow.session, conversation_id)
 
-    async def begin(self, key: str, who: Customer, text: str, *, first: list[Said] | None = None) -> bool:
-        """Start flow ``key`` (its trigger fitted ``text``); False if no such flow is published."""
+    async def begin(
+        self,
+        key: str,
+        who: Customer,
+        text: str,
+        *,
+        earlier: Sequence[str] = (),
+        first: list[Said] | None = None,
+    ) -> bool:
+        """Start flow ``key`` (its trigger fitted ``text``; ``earlier``: the customer's previous messages,
+        newest first, which may hold slot values too); False if no such flow is published."""
         published = self.library.published.get(key)
         if published is None:
             return False
@@ -140,7 +149,7 @@ class FlowRuntime:
             await uow.session.flush()
             run_id = run.id
             await uow.commit()
-        progress = await self.engine(published.flow, run_id, who).start(text)
+        progress = await self.engine(published.flow, run_id, who).start(text, earlier)
         progress.said[:0] = first or []
         await self._commit(run_id, published.flow, published.version, who, progress, None)
         return True

@@ -518,6 +518,7 @@ export default {
   "flowcard.collected": "What the customer gave",
   "flowcard.nothing": "Nothing collected",
   "flowcard.calls": "The business system's answers",
+  "flowcard.unreachable": "The business system did not answer (timed out or failed); details in the tooltip",
   "flowcard.no_calls": "No calls to the business system",
   "flowcard.outcome.ok": "ok",
   "flowcard.outcome.not_found": "not found",

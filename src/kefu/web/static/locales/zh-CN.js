@@ -518,6 +518,7 @@ export default {
   "flowcard.collected": "客户提供的信息",
   "flowcard.nothing": "未收集到信息",
   "flowcard.calls": "业务系统的答复",
+  "flowcard.unreachable": "业务系统未能正常响应（超时或出错），详情见悬停提示",
   "flowcard.no_calls": "没有调用业务系统",
   "flowcard.outcome.ok": "成功",
   "flowcard.outcome.not_found": "未找到",
