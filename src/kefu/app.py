@@ -30,6 +30,7 @@ from kefu.web import (
     api_conversations,
     api_flows,
     api_integrations,
+    api_notes,
     api_notify,
     api_routing,
     api_texts,
@@ -118,6 +119,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         api_flows,
         api_integrations,
         api_notify,
+        api_notes,
         ws,
         pages,
     ):

@@ -465,3 +465,40 @@ class Notification(Base):
     last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+# ---- internal notes and mentions (issue 11) ---------------------------------------------------------
+
+
+class ConversationNote(Base):
+    """An agent's internal note in a conversation. A table of its own rather than a flagged message:
+    nothing that serves customers (history, catch-up, channel senders, exports of transcripts) reads
+    this table, so a note cannot reach a customer by a forgotten filter. ``after_seq`` is the
+    conversation's last message number when the note was written: where the note sits in the thread."""
+
+    __tablename__ = "conversation_notes"
+    __table_args__ = (Index("ix_conversation_notes_conversation_id_id", "conversation_id", "id"),)
+    id: Mapped[int] = mapped_column(ID, primary_key=True)
+    conversation_id: Mapped[int] = mapped_column(ForeignKey("conversations.id"))
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    body: Mapped[str] = mapped_column(Text)
+    after_seq: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    author: Mapped[User] = relationship(lazy="joined")
+
+
+class NoteMention(Base):
+    """A colleague @mentioned in a note; ``read_at`` is set once they opened the conversation."""
+
+    __tablename__ = "note_mentions"
+    __table_args__ = (
+        UniqueConstraint("note_id", "user_id", name="uq_note_mentions_note_user"),
+        Index("ix_note_mentions_user_id_read_at", "user_id", "read_at"),
+    )
+    id: Mapped[int] = mapped_column(ID, primary_key=True)
+    note_id: Mapped[int] = mapped_column(ForeignKey("conversation_notes.id"))
+    conversation_id: Mapped[int] = mapped_column(ForeignKey("conversations.id"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    note: Mapped[ConversationNote] = relationship(lazy="joined")
