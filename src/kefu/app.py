@@ -20,6 +20,7 @@ from kefu.config import Settings
 from kefu.flows.backend import call_action
 from kefu.flows.runtime import FlowRuntime
 from kefu.integrations import sync as integrations_sync
+from kefu.notify import worker as notify_worker
 from kefu.routing import runtime as routing_runtime
 from kefu.texts import sync as texts_sync
 from kefu.web import (
@@ -30,6 +31,8 @@ from kefu.web import (
     api_conversations,
     api_flows,
     api_integrations,
+    api_notes,
+    api_notify,
     api_routing,
     api_texts,
     api_visitor,
@@ -70,6 +73,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
             stop_outbound = ctx.bus.subscribe(outbound_listener(ctx, channels), Delivery.ONCE)
             app.state.channels = channels
             stop_routing = await routing_runtime.start(ctx)
+            app.state.notify, stop_notify = await notify_worker.start(ctx)
             app.state.ctx = ctx
             app.state.hub = hub
             flows = FlowRuntime(ctx, call_action)
@@ -91,6 +95,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
                     await app.state.bot.drain()
                 stop_flows()
                 await stop_routing()
+                await stop_notify()
                 stop_outbound()
                 unsubscribe()
                 stop_texts()
@@ -115,9 +120,12 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         api_flows,
         api_integrations,
         api_canned,
+        api_notify,
+        api_notes,
         ws,
         pages,
     ):
         app.include_router(module.router)
+    app.include_router(api_notify.pages)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app

@@ -13,6 +13,7 @@ from tests.browser.test_chat_flow import customer_says, login, open_waiting, ope
 from tests.support import ADMIN
 
 pytestmark = pytest.mark.browser
+INSERTED = "您好张三，已为您查询订单 【请填写：订单号】，我们会尽快安排发货，发货后您会收到短信通知，请您耐心等待。"
 SHOTS = Path(os.environ.get("KEFU_CANNED_SHOTS", "/tmp/canned-shots"))
 
 
@@ -43,7 +44,7 @@ def test_an_agent_inserts_a_canned_reply_with_variables(server, new_context):
     shot(agent, "popup-1280")
     box.press("Enter")
     expect(popup).to_be_hidden()
-    expect(box).to_have_value("您好张三，已为您查询订单 【请填写：订单号】，我们会尽快安排发货，发货后您会收到短信通知，请您耐心等待。")
+    expect(box).to_have_value(INSERTED)
     expect(agent.locator(".canned-mark")).to_have_text("【请填写：订单号】")
     expect(agent.locator("#canned-hint")).to_contain_text("还有 1 处需要填写")
     shot(agent, "placeholder-1280")
@@ -52,7 +53,7 @@ def test_an_agent_inserts_a_canned_reply_with_variables(server, new_context):
     box.press("Enter")  # refused: the placeholder is still there
     expect(agent.locator("#chat-error")).to_contain_text("请先填写 【请填写：订单号】")
     expect(agent.locator(".msg--mine")).to_have_count(0)
-    expect(box).to_have_value("您好张三，已为您查询订单 【请填写：订单号】，我们会尽快安排发货，发货后您会收到短信通知，请您耐心等待。")
+    expect(box).to_have_value(INSERTED)
 
     agent.locator("#canned-hint .canned-chip").click()  # selects the placeholder; typing replaces it
     box.press_sequentially("202612010001")

@@ -1,7 +1,7 @@
 """canned replies (话术库): folders by scope and replies; per-group greetings
 
 Revision ID: 0010
-Revises: 0008 (re-chained onto 0009 when the tickets migration lands)
+Revises: 0011 (on main: 0008 → 0012 → 0011; re-chained when the tickets migration 0009 lands)
 Create Date: 2026-12-02
 """
 
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0010"
-down_revision = "0008"
+down_revision = "0011"  # main has 0008 → 0012 → 0011; the lead re-chains at merge time
 branch_labels = None
 depends_on = None
 
