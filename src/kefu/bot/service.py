@@ -17,6 +17,8 @@ from collections.abc import Callable, Coroutine
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import exc as sqlalchemy_exc
+
 from kefu.bot import actions
 from kefu.bot.embeddings import Embedder, load_embedder
 from kefu.bot.entries import all_entries
@@ -27,7 +29,7 @@ from kefu.bot.settings import FIELDS, effective_settings
 from kefu.bus import Delivery
 from kefu.context import Context
 from kefu.conversations.status import Status
-from kefu.errors import Conflict, InvalidInput, NotFound
+from kefu.errors import Conflict, InvalidInput, NotFound, Overloaded
 from kefu.events import BotSettingsChanged, Event, KnowledgeChanged, MessageCreated
 from kefu.flows.runtime import Customer, FlowRuntime, SideAnswer
 from kefu.flows.state import Said
@@ -43,6 +45,11 @@ from kefu.storage.repositories import messages as message_repo
 from kefu.storage.tables import BotFeedback
 
 log = logging.getLogger(__name__)
+# Failures that pass when the database is less busy: an answer is retried after these pauses (seconds).
+# A retry is safe: nothing of a failed attempt was committed, and a flow's calls to the company's system
+# carry the same idempotency keys again.
+TRANSIENT = (sqlalchemy_exc.TimeoutError, sqlalchemy_exc.OperationalError, Overloaded)
+RETRY_PAUSES = (0.2, 0.5, 1.0, 2.0, 4.0)
 
 
 class BotService:
@@ -170,7 +177,15 @@ class BotService:
         self._locks[conversation_id] = (lock, users + 1)
         try:
             async with lock:
-                await self._answer_locked(conversation_id, message_id, received)
+                for attempt, pause in enumerate((*RETRY_PAUSES, None), start=1):
+                    try:
+                        await self._answer_locked(conversation_id, message_id, received)
+                        break
+                    except TRANSIENT as exc:  # a busy database: the message waits its turn, it is not dropped
+                        if pause is None:
+                            raise
+                        log.warning("bot answer to message %s: %s (attempt %d), retrying", message_id, exc, attempt)
+                        await asyncio.sleep(pause)
         except Exception:
             log.exception("bot failed to answer message %s", message_id)
         finally:
