@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0010"
-down_revision = "0011"  # main has 0008 → 0012 → 0011; the lead re-chains at merge time
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 
