@@ -2,8 +2,11 @@
 // replies over the WebSocket (with an outbox resent after reconnects), take / close, customer info.
 
 import { ApiError, Socket, api, el, errorText, fullTime, newId, shortTime, waitUntil, wsUrl } from "./api.js";
+import { CannedPicker } from "./canned.js";
 import { ConsoleRouting } from "./console_routing.js";
 import { FlowSummary, flowHandover } from "./flow_summary.js";
+import { Collision } from "./collision.js";
+import { Notes } from "./notes.js";
 import { $, avatarTone, initial, setAvatar, signedIn, t } from "./staff_page.js";
 import { Thread, showLightbox } from "./thread.js";
 
@@ -29,6 +32,9 @@ let typingTimer = null;
 let errorTimer = null;
 let openToken = 0;
 let routing = null; // presence, transfer and alerts (console_routing.js)
+let canned = null; // the 话术库 popup and placeholder guard (canned.js)
+let notes = null; // internal notes and mentions (notes.js)
+let collision = null; // who else views or types here (collision.js)
 // The summary of the self-service flow that handed the open conversation over (flow_summary.js).
 const flowSummary = new FlowSummary($("flow-summary"), { t, auth: () => auth() });
 
@@ -222,6 +228,8 @@ async function openConversation(id, { history = false } = {}) {
   if (!history) loadInfo(conv);
   flowSummary.show(conv.id);
   routing.loadNote(history ? null : conv);
+  notes.show(conv, state.thread);
+  collision.open(conv.id);
   if (isMine(conv)) $("reply-input").focus();
 }
 
@@ -408,6 +416,7 @@ function sendReply() {
   const text = input.value;
   const conv = state.conv;
   if (!text.trim() || !isMine(conv)) return;
+  if (canned?.blocksSend()) return; // a 【请填写：…】 placeholder is still in the box
   if (text.length > MAX_CHARS) {
     showError(t("err.message_too_long"));
     return;
@@ -417,6 +426,7 @@ function sendReply() {
   state.outbox.push({ cid, convId: conv.id, text, gen: -1 });
   state.thread.addPending(cid, text);
   input.value = "";
+  canned?.refresh();
   scrollDown(true);
   flush();
 }
@@ -497,6 +507,7 @@ function onFrame(frame) {
         $("chat-main").hidden = true;
         $("chat-empty").hidden = false;
         document.body.classList.remove("show-chat");
+        collision.open(null);
         showError(t("err.not_waiting"));
       }
       scheduleRefresh();
@@ -508,7 +519,7 @@ function onFrame(frame) {
       if (conv && frame.conversation_id === conv.id && frame.sender_kind === "customer") showTyping();
       break;
     default:
-      routing.onFrame(frame);
+      if (!notes.onFrame(frame) && !collision.onFrame(frame)) routing.onFrame(frame);
       break;
   }
 }
@@ -541,11 +552,13 @@ function wire() {
   });
   const form = $("reply");
   const input = $("reply-input");
+  canned = new CannedPicker({ input, conv: () => state.conv, t, auth, showError }); // "/" opens the 话术库
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     sendReply();
   });
   input.addEventListener("keydown", (event) => {
+    if (event.defaultPrevented) return; // the canned-reply popup took the key
     if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
       event.preventDefault();
       sendReply();
@@ -588,6 +601,10 @@ async function start() {
   });
   routing.wire();
   routing.loadPresence();
+  const socket = () => state.socket;
+  notes = new Notes({ t, auth, me, socket, showError, open: (id) => openConversation(id) });
+  notes.wire();
+  collision = new Collision({ t, me, socket });
   state.socket = new Socket(() => wsUrl(null), {
     open() {
       state.generation += 1;
@@ -595,6 +612,8 @@ async function start() {
       flush();
       refreshLists();
       routing.loadPresence();
+      collision.reconnect();
+      notes.loadMentions();
     },
     frame: onFrame,
     state(connected) {
