@@ -23,15 +23,18 @@ from kefu.integrations import sync as integrations_sync
 from kefu.routing import runtime as routing_runtime
 from kefu.texts import sync as texts_sync
 from kefu.web import (
+    api_admin,
     api_auth,
     api_bot,
     api_bot_settings,
     api_conversations,
+    api_customers,
     api_flows,
     api_integrations,
     api_routing,
     api_texts,
     api_visitor,
+    api_widget,
     pages,
     ws,
 )
@@ -113,6 +116,9 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         api_texts,
         api_flows,
         api_integrations,
+        api_customers,
+        api_widget,
+        api_admin,
         ws,
         pages,
     ):

@@ -4,10 +4,12 @@
 
 import { ApiError, api, errorText } from "./api.js";
 import { applyI18n, switchLocale, translator } from "./i18n.js";
+import { wireTopbarMenu } from "./topbar_menu.js";
 
 export const locale = document.body.dataset.locale;
 export const t = translator(locale);
 applyI18n(document, t);
+wireTopbarMenu();
 
 export const $ = (id) => document.getElementById(id);
 

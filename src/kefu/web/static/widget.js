@@ -2,10 +2,12 @@
 // with an outbox that survives reconnects and reloads, and shows delivery and read state.
 
 import { ApiError, Socket, api, errorText, newId, waitUntil, wsUrl } from "./api.js";
+import { applyBrandColour } from "./brand_theme.js";
 import { applyI18n, translator } from "./i18n.js";
 import { Thread, saveBlob, showLightbox } from "./thread.js";
 import { FlowWidget, dots } from "./widget_flow.js";
 import { LeaveMessage } from "./widget_leave.js";
+import { keepEndInView } from "./widget_scroll.js";
 
 const TOKEN_KEY = "kefu_visitor_token";
 const OUTBOX_KEY = "kefu_outbox";
@@ -14,6 +16,7 @@ const MAX_CHARS = 5000;
 const body = document.body;
 const t = translator(body.dataset.locale);
 applyI18n(document, t);
+applyBrandColour(body, body.dataset.brandColour);
 
 const $ = (id) => document.getElementById(id);
 const scroller = $("scroller");
@@ -26,6 +29,7 @@ const endedEl = $("ended");
 const errorEl = $("error");
 const connEl = $("conn");
 const queueEl = $("queue");
+keepEndInView(scroller, messages);
 
 const embedded = window.parent !== window;
 let shown = !embedded || new URLSearchParams(window.location.search).get("open") !== "0";
@@ -153,8 +157,8 @@ function setConversation(view) {
 function renderStatus() {
   const status = conv && !ended ? conv.status : "";
   body.dataset.status = status || "none";
-  let title = t("widget.title");
-  let sub = t("widget.subtitle");
+  let title = body.dataset.brandName || t("widget.title"); // the organisation's branding, if an admin set it
+  let sub = body.dataset.brandReply || t("widget.subtitle");
   if (status === "bot") {
     title = t("widget.bot_title");
     sub = t("widget.bot_sub");
