@@ -5,9 +5,8 @@ edge lies inside the visible part of the thread."""
 
 from __future__ import annotations
 
-from playwright.sync_api import Page, expect
-
 import pytest
+from playwright.sync_api import Page, expect
 
 from tests.browser.test_chat_flow import customer_says, open_widget
 from tests.browser.test_journeys import (  # noqa: F401 (fixtures)

@@ -29,7 +29,8 @@ def _supervisor(app, admin) -> Any:
 
 def test_admin_brands_the_widget_and_it_shows_on_the_widget_page(app, admin, agent1):
     page = app.get("/widget")
-    assert "data-brand-name" not in page.text and "w-logo" not in page.text
+    assert "data-brand-name" not in page.text
+    assert "w-logo" not in page.text
 
     saved = admin.put(
         "/api/v1/widget/settings",
@@ -50,11 +51,14 @@ def test_admin_brands_the_widget_and_it_shows_on_the_widget_page(app, admin, age
     assert logo_url == "/api/v1/widget/logo?v=1"
 
     page = app.get("/widget").text
-    assert 'data-brand-name="云帆 科技"' in page and 'data-brand-colour="#0a7b55"' in page
+    assert 'data-brand-name="云帆 科技"' in page
+    assert 'data-brand-colour="#0a7b55"' in page
     assert f'src="{logo_url}"' in page
     logo = app.get(logo_url)  # public: every visitor's widget loads it
-    assert logo.status_code == 200 and logo.content == png
-    assert logo.headers["content-type"] == "image/png" and logo.headers["x-content-type-options"] == "nosniff"
+    assert logo.status_code == 200
+    assert logo.content == png
+    assert logo.headers["content-type"] == "image/png"
+    assert logo.headers["x-content-type-options"] == "nosniff"
 
     # Only admins change it; agents do not even read it (supervisors read: see the users test).
     assert agent1.get("/api/v1/widget/settings").status_code == 403
@@ -96,7 +100,8 @@ def test_a_returning_customer_sees_only_their_own_closed_conversations(app, agen
     assert li.post(f"/api/v1/conversations/{other}/close").status_code == 200
 
     texts = [m["text"] for m in zhang.get("/api/v1/visitor/history").json()["messages"]]
-    assert "我的订单还没到" in texts and "李四的秘密" not in texts
+    assert "我的订单还没到" in texts
+    assert "李四的秘密" not in texts
     assert {m["conversation_id"] for m in zhang.get("/api/v1/visitor/history").json()["messages"]} == {conv}
     assert len(zhang.get("/api/v1/visitor/history?limit=1").json()["messages"]) == 1
     assert zhang.get("/api/v1/visitor/history?limit=0").status_code == 422
