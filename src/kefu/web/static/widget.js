@@ -6,6 +6,7 @@ import { applyBrandColour } from "./brand_theme.js";
 import { applyI18n, translator } from "./i18n.js";
 import { Thread, saveBlob, showLightbox } from "./thread.js";
 import { FlowWidget, dots } from "./widget_flow.js";
+import { showPast } from "./widget_history.js";
 import { LeaveMessage } from "./widget_leave.js";
 import { keepEndInView } from "./widget_scroll.js";
 
@@ -587,6 +588,10 @@ async function start() {
       flowUi.seen(message);
       if (message.client_msg_id) dropFromOutbox(message.client_msg_id);
     }
+  }
+  if (!open) {
+    const opts = thread.opts;
+    await showPast($("past"), { token, t, nameOf: opts.nameOf, imageSrc: opts.imageSrc, openFile: opts.openFile, onImage: opts.onImage });
   }
   for (const entry of outbox) thread.addPending(entry.cid, entry.text);
   body.classList.add("is-ready");
