@@ -18,6 +18,8 @@ const body = document.body;
 const t = translator(body.dataset.locale);
 applyI18n(document, t);
 applyBrandColour(body, body.dataset.brandColour);
+if (body.dataset.brandName) document.getElementById("head-title").textContent = body.dataset.brandName;
+if (body.dataset.brandReply) document.getElementById("head-sub").textContent = body.dataset.brandReply;
 
 const $ = (id) => document.getElementById(id);
 const scroller = $("scroller");
