@@ -12,6 +12,7 @@ import pytest
 from kefu import events
 from kefu.conversations.status import Change, CloseReason, ConversationScope, Status
 from kefu.conversations.views import AttachmentView, ConversationView, MessageView
+from kefu.notes.views import NoteView
 
 SCOPE = ConversationScope(customer_id=7, status=Status.ASSIGNED, assignee_id=3, skill_group_id=2, channel="web")
 MESSAGE = MessageView(
@@ -64,6 +65,12 @@ SAMPLES: dict[type, events.Event] = {
     events.TextsChanged: events.TextsChanged("agent.joined", "en", overridden=True),
     events.FlowsChanged: events.FlowsChanged("forgot_password"),
     events.IntegrationsChanged: events.IntegrationsChanged("find_order", deleted=True),
+    events.NotificationsQueued: events.NotificationsQueued((7, 8)),
+    events.NoteAdded: events.NoteAdded(
+        NoteView(8, 5, 3, "小王", "@小李 帮忙看下", 4, (4,), "2026-12-02T10:01:00+00:00"), SCOPE
+    ),
+    events.Mentioned: events.Mentioned(2, 4, 5, 8, 3, "小王", "@小李 帮忙看下"),
+    events.StaffTyping: events.StaffTyping(5, 3, "小王", "note", SCOPE),
 }
 
 

@@ -20,6 +20,7 @@ from kefu.config import Settings
 from kefu.flows.backend import call_action
 from kefu.flows.runtime import FlowRuntime
 from kefu.integrations import sync as integrations_sync
+from kefu.notify import worker as notify_worker
 from kefu.routing import runtime as routing_runtime
 from kefu.texts import sync as texts_sync
 from kefu.web import (
@@ -31,6 +32,8 @@ from kefu.web import (
     api_customers,
     api_flows,
     api_integrations,
+    api_notes,
+    api_notify,
     api_routing,
     api_texts,
     api_visitor,
@@ -72,6 +75,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
             stop_outbound = ctx.bus.subscribe(outbound_listener(ctx, channels), Delivery.ONCE)
             app.state.channels = channels
             stop_routing = await routing_runtime.start(ctx)
+            app.state.notify, stop_notify = await notify_worker.start(ctx)
             app.state.ctx = ctx
             app.state.hub = hub
             flows = FlowRuntime(ctx, call_action)
@@ -93,6 +97,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
                     await app.state.bot.drain()
                 stop_flows()
                 await stop_routing()
+                await stop_notify()
                 stop_outbound()
                 unsubscribe()
                 stop_texts()
@@ -119,9 +124,12 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         api_customers,
         api_widget,
         api_admin,
+        api_notify,
+        api_notes,
         ws,
         pages,
     ):
         app.include_router(module.router)
+    app.include_router(api_notify.pages)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app

@@ -14,7 +14,7 @@ from kefu.conversations import lifecycle, secrets, sending
 from kefu.conversations.status import CloseReason, ConversationScope, Status
 from kefu.conversations.views import ConversationView, MessageView, scope_of
 from kefu.errors import Conflict, InvalidInput, PermissionDenied
-from kefu.events import ConversationRead, MessageCreated, Typing
+from kefu.events import ConversationRead, MessageCreated, StaffTyping, Typing
 from kefu.security.access import load_visible, may_manage
 from kefu.security.principals import AgentPrincipal, CustomerPrincipal, Principal
 from kefu.storage.message_writer import NewAttachment
@@ -193,10 +193,13 @@ async def mark_read(ctx: Context, principal: Principal, conversation_id: int, se
 
 
 async def typing(ctx: Context, principal: Principal, conversation_id: int) -> None:
-    """Tell the other side the caller is typing (not stored)."""
+    """Tell the other side the caller is typing (not stored). An agent typing a reply is also shown to
+    colleagues following the conversation (collision), by a staff-only event."""
     async with ctx.uow() as uow:
         conversation = await load_visible(uow.session, principal, conversation_id)
         if conversation.status == Status.CLOSED:
             return
         scope = scope_of(conversation)
     await ctx.bus.publish(Typing(conversation_id, principal.kind, principal.display_name, scope))
+    if isinstance(principal, AgentPrincipal):
+        await ctx.bus.publish(StaffTyping(conversation_id, principal.user_id, principal.display_name, "reply", scope))

@@ -57,3 +57,16 @@ class FeedbackIn(Strict):
 
     message_id: int
     helpful: bool
+
+
+class NoteIn(Strict):
+    """An internal note; ``mention_ids`` are colleagues to notify (``@名字`` in the text counts too)."""
+
+    body: str
+    mention_ids: list[int] = Field(default_factory=list, max_length=50)
+
+
+class MentionsReadIn(Strict):
+    """Mark the caller's mentions in one conversation read."""
+
+    conversation_id: int

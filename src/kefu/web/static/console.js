@@ -5,6 +5,8 @@ import { ApiError, Socket, api, el, errorText, fullTime, newId, shortTime, waitU
 import { CustomerNamer } from "./console_customer.js";
 import { ConsoleRouting } from "./console_routing.js";
 import { FlowSummary, flowHandover } from "./flow_summary.js";
+import { Collision } from "./collision.js";
+import { Notes } from "./notes.js";
 import { $, avatarTone, initial, setAvatar, signedIn, t } from "./staff_page.js";
 import { Thread, showLightbox } from "./thread.js";
 
@@ -30,6 +32,8 @@ let typingTimer = null;
 let errorTimer = null;
 let openToken = 0;
 let routing = null; // presence, transfer and alerts (console_routing.js)
+let notes = null; // internal notes and mentions (notes.js)
+let collision = null; // who else views or types here (collision.js)
 // The summary of the self-service flow that handed the open conversation over (flow_summary.js).
 const flowSummary = new FlowSummary($("flow-summary"), { t, auth: () => auth() });
 
@@ -238,6 +242,8 @@ async function openConversation(id, { history = false } = {}) {
   if (!history) loadInfo(conv);
   flowSummary.show(conv.id);
   routing.loadNote(history ? null : conv);
+  notes.show(conv, state.thread);
+  collision.open(conv.id);
   if (isMine(conv)) $("reply-input").focus();
 }
 
@@ -514,6 +520,7 @@ function onFrame(frame) {
         $("chat-main").hidden = true;
         $("chat-empty").hidden = false;
         document.body.classList.remove("show-chat");
+        collision.open(null);
         showError(t("err.not_waiting"));
       }
       scheduleRefresh();
@@ -525,7 +532,7 @@ function onFrame(frame) {
       if (conv && frame.conversation_id === conv.id && frame.sender_kind === "customer") showTyping();
       break;
     default:
-      routing.onFrame(frame);
+      if (!notes.onFrame(frame) && !collision.onFrame(frame)) routing.onFrame(frame);
       break;
   }
 }
@@ -605,6 +612,10 @@ async function start() {
   });
   routing.wire();
   routing.loadPresence();
+  const socket = () => state.socket;
+  notes = new Notes({ t, auth, me, socket, showError, open: (id) => openConversation(id) });
+  notes.wire();
+  collision = new Collision({ t, me, socket });
   state.socket = new Socket(() => wsUrl(null), {
     open() {
       state.generation += 1;
@@ -612,6 +623,8 @@ async function start() {
       flush();
       refreshLists();
       routing.loadPresence();
+      collision.reconnect();
+      notes.loadMentions();
     },
     frame: onFrame,
     state(connected) {
