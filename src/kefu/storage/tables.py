@@ -433,7 +433,6 @@ class IntegrationAction(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
-<<<<<<< HEAD
 # ---- console/widget settings (issue 11, migration 0013) ------------------------------------------
 
 
@@ -453,7 +452,8 @@ class WidgetSettingsRow(Base):
     logo_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     updated_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
-=======
+
+
 # ---- notifications to customers (kefu.notify) ------------------------------------------------------
 
 
@@ -524,4 +524,3 @@ class NoteMention(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     note: Mapped[ConversationNote] = relationship(lazy="joined")
->>>>>>> main
