@@ -35,9 +35,25 @@ NEWEST_IN_VIEW = """() => {
 }"""
 
 
+DEBUG = """() => {
+  const d = document.querySelector("iframe.kefu-panel__frame").contentDocument;
+  const s = d.getElementById("scroller");
+  const all = d.querySelectorAll("#messages .msg");
+  const l = all[all.length - 1];
+  return { scrollHeight: s.scrollHeight, scrollTop: s.scrollTop, clientHeight: s.clientHeight,
+           viewBottom: s.getBoundingClientRect().bottom, lastBottom: l.getBoundingClientRect().bottom,
+           last: l.textContent.slice(0, 60), count: all.length };
+}"""
+
+
 def newest_in_view(page: Page) -> None:
     """Wait until the newest message's bottom is inside the thread's visible part (fails if it never is)."""
-    page.wait_for_function(NEWEST_IN_VIEW, timeout=10_000)
+    try:
+        page.wait_for_function(NEWEST_IN_VIEW, timeout=10_000)
+    except Exception:
+        print(page.evaluate(DEBUG))  # where the thread stood, for whoever reads the failure
+        page.screenshot(path="/tmp/console-shots/scroll-fail.png")
+        raise
 
 
 def test_every_bot_turn_ends_in_view_on_a_phone(journey_server, demo_system, new_context):  # noqa: F811
@@ -75,6 +91,8 @@ def test_every_bot_turn_ends_in_view_on_a_phone(journey_server, demo_system, new
     newest_in_view(customer)
 
     # Reading back up is not undone by the next reply; the customer's own message brings the end back.
-    widget.locator("#scroller").evaluate("(node) => node.scrollTo({ top: 0 })")
+    widget.locator("#scroller").hover()
+    customer.mouse.wheel(0, -5000)
+    expect(widget.locator("#scroller")).to_have_js_property("scrollTop", 0)
     customer_says(widget, "还在吗")
     newest_in_view(customer)

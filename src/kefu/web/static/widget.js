@@ -32,7 +32,7 @@ const endedEl = $("ended");
 const errorEl = $("error");
 const connEl = $("conn");
 const queueEl = $("queue");
-keepEndInView(scroller, messages);
+const stick = keepEndInView(scroller, messages); // the reader's place at the end (widget_scroll.js)
 
 const embedded = window.parent !== window;
 let shown = !embedded || new URLSearchParams(window.location.search).get("open") !== "0";
@@ -109,7 +109,7 @@ function showError(text) {
 let scrollPending = false;
 
 function nearBottom() {
-  return scrollPending || scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 120;
+  return scrollPending || stick.atEnd || scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 120;
 }
 
 function scrollDown(force = false, wasNear = nearBottom()) {
