@@ -112,11 +112,11 @@ async def append_message(
 
 async def append_notice(uow: UnitOfWork, ctx: Context, conversation_id: int, phrase: Phrase) -> MessageView:
     """Store a system message in the open transaction: the catalogue text of ``phrase`` in the
-    conversation's locale and for its channel; the meta keeps ``text_code`` and ``text_params`` so a
-    channel (or a later re-render) can use them."""
+    conversation's locale and for its channel (in its skill group's own words if the group has them); the
+    meta keeps ``text_code`` and ``text_params`` so a channel (or a later re-render) can use them."""
     row = await conversation_repo.get(uow.session, conversation_id)
     assert row is not None
-    text = ctx.texts.say(phrase, row.locale, row.channel)
+    text = ctx.texts.say(phrase, row.locale, row.channel, row.skill_group_id)  # a group's own greeting wins
     return await append_message(uow, ctx, conversation_id, sender_kind="system", text=text, meta=phrase.meta())
 
 

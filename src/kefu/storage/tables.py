@@ -451,6 +451,58 @@ class WidgetSettingsRow(Base):
     logo_type: Mapped[str | None] = mapped_column(String(32), nullable=True)
     logo_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     updated_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+
+
+# ---- canned replies (话术库) and per-group greetings (issue 11, migration 0010) ----------------------
+
+
+class CannedFolder(Base):
+    """A folder of canned replies; its scope says who sees it: ``personal`` (its owner), ``team`` (the
+    members of one skill group) or ``organisation`` (every console user)."""
+
+    __tablename__ = "canned_folders"
+    id: Mapped[int] = mapped_column(ID, primary_key=True)
+    scope: Mapped[str] = mapped_column(String(16))  # personal, team, organisation
+    name: Mapped[str] = mapped_column(String(100))
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), nullable=True)
+    skill_group_id: Mapped[int | None] = mapped_column(ForeignKey("skill_groups.id", ondelete="CASCADE"), nullable=True)
+    sort: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class CannedReply(Base):
+    """One canned reply: a title, an optional ``/shortcut``, its text with ``{variables}``, and the pinyin
+    initials of its title (``催发货`` → ``cfh``) computed on save so ``/cfh`` finds it with one query."""
+
+    __tablename__ = "canned_replies"
+    id: Mapped[int] = mapped_column(ID, primary_key=True)
+    folder_id: Mapped[int] = mapped_column(ForeignKey("canned_folders.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(100))
+    shortcut: Mapped[str] = mapped_column(String(32), default="", server_default="")
+    text: Mapped[str] = mapped_column(Text)
+    initials: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    sort: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class GreetingOverride(Base):
+    """A skill group's own wording of an automatic greeting (welcome, off-hours, agent joined, closing),
+    for one channel or (``channel`` empty) every channel; it wins over the organisation's override."""
+
+    __tablename__ = "greeting_overrides"
+    __table_args__ = (
+        UniqueConstraint("skill_group_id", "channel", "code", "locale", name="uq_greeting_overrides_key"),
+    )
+    id: Mapped[int] = mapped_column(ID, primary_key=True)
+    skill_group_id: Mapped[int] = mapped_column(ForeignKey("skill_groups.id", ondelete="CASCADE"))
+    channel: Mapped[str] = mapped_column(String(16), default="", server_default="")
+    code: Mapped[str] = mapped_column(String(64))
+    locale: Mapped[str] = mapped_column(String(16))
+    text: Mapped[str] = mapped_column(Text)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 

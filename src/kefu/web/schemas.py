@@ -24,6 +24,7 @@ class VisitorSessionIn(Strict):
     token: str | None = Field(default=None, max_length=200)
     name: str | None = Field(default=None, max_length=1000)
     lang: str | None = Field(default=None, max_length=35, description="the widget's language, e.g. en or zh-CN")
+    group_id: int | None = Field(default=None, description="the page's skill group, whose own welcome is used")
 
 
 class ConversationOpenIn(Strict):

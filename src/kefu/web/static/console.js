@@ -3,6 +3,7 @@
 
 import { ApiError, Socket, api, el, errorText, fullTime, newId, shortTime, waitUntil, wsUrl } from "./api.js";
 import { CustomerNamer } from "./console_customer.js";
+import { CannedPicker } from "./canned.js";
 import { ConsoleRouting } from "./console_routing.js";
 import { FlowSummary, flowHandover } from "./flow_summary.js";
 import { Collision } from "./collision.js";
@@ -32,6 +33,7 @@ let typingTimer = null;
 let errorTimer = null;
 let openToken = 0;
 let routing = null; // presence, transfer and alerts (console_routing.js)
+let canned = null; // the 话术库 popup and placeholder guard (canned.js)
 let notes = null; // internal notes and mentions (notes.js)
 let collision = null; // who else views or types here (collision.js)
 // The summary of the self-service flow that handed the open conversation over (flow_summary.js).
@@ -431,6 +433,7 @@ function sendReply() {
   const text = input.value;
   const conv = state.conv;
   if (!text.trim() || !isMine(conv)) return;
+  if (canned?.blocksSend()) return; // a 【请填写：…】 placeholder is still in the box
   if (text.length > MAX_CHARS) {
     showError(t("err.message_too_long"));
     return;
@@ -440,6 +443,7 @@ function sendReply() {
   state.outbox.push({ cid, convId: conv.id, text, gen: -1 });
   state.thread.addPending(cid, text);
   input.value = "";
+  canned?.refresh();
   scrollDown(true);
   flush();
 }
@@ -565,11 +569,13 @@ function wire() {
   });
   const form = $("reply");
   const input = $("reply-input");
+  canned = new CannedPicker({ input, conv: () => state.conv, t, auth, showError }); // "/" opens the 话术库
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     sendReply();
   });
   input.addEventListener("keydown", (event) => {
+    if (event.defaultPrevented) return; // the canned-reply popup took the key
     if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
       event.preventDefault();
       sendReply();
