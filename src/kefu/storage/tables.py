@@ -451,6 +451,7 @@ class WidgetSettingsRow(Base):
     logo_type: Mapped[str | None] = mapped_column(String(32), nullable=True)
     logo_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     updated_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 # ---- canned replies (话术库) and per-group greetings (issue 11, migration 0010) ----------------------
