@@ -54,6 +54,7 @@ function customerRenamed(customerId, name) {
     setAvatar($("info-avatar"), name, customerId);
   }
   renderLists();
+  scheduleRefresh(); // a refresh already on its way may carry the old name: fetch the lists again
 }
 
 // ---- helpers ----------------------------------------------------------------------------------
