@@ -25,11 +25,13 @@ from kefu.routing import runtime as routing_runtime
 from kefu.texts import sync as texts_sync
 from kefu.tickets import sweep as ticket_sweep
 from kefu.web import (
+    api_admin,
     api_auth,
     api_bot,
     api_bot_settings,
     api_canned,
     api_conversations,
+    api_customers,
     api_exports,
     api_flows,
     api_integrations,
@@ -39,6 +41,7 @@ from kefu.web import (
     api_texts,
     api_tickets,
     api_visitor,
+    api_widget,
     pages,
     ws,
 )
@@ -126,6 +129,9 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         api_flows,
         api_integrations,
         api_tickets,
+        api_customers,
+        api_widget,
+        api_admin,
         api_canned,
         api_notify,
         api_notes,

@@ -6,8 +6,9 @@ Channel adapters identify customers through :func:`identify`; nothing here knows
 from __future__ import annotations
 
 from kefu.context import Context
-from kefu.errors import InvalidInput, NotAuthenticated
-from kefu.security.principals import CustomerPrincipal
+from kefu.errors import InvalidInput, NotAuthenticated, NotFound
+from kefu.security.access import may_see_customer
+from kefu.security.principals import AgentPrincipal, CustomerPrincipal
 from kefu.storage.repositories import customers as customer_repo
 from kefu.storage.tables import Customer, CustomerIdentity
 
@@ -71,3 +72,18 @@ async def rename(ctx: Context, customer: CustomerPrincipal, name: str) -> Custom
         row.display_name = cleaned
         await uow.commit()
     return CustomerPrincipal(customer.customer_id, cleaned, customer.channel)
+
+
+async def name_by_agent(ctx: Context, agent: AgentPrincipal, customer_id: int, name: str) -> tuple[int, str]:
+    """An agent names a customer (访客12 → 王女士): agents who may see one of the customer's
+    conversations (the access policy); anyone else gets "not found", as for the conversations."""
+    cleaned = clean_name(name)
+    if not cleaned:
+        raise InvalidInput("name is empty", code="name_empty")
+    async with ctx.uow() as uow:
+        row = await customer_repo.get_customer(uow.session, customer_id)
+        if row is None or not await may_see_customer(uow.session, agent, customer_id):
+            raise NotFound("customer not found", code="customer_not_found")
+        row.display_name = cleaned
+        await uow.commit()
+    return customer_id, cleaned

@@ -28,6 +28,7 @@ from kefu.conversations.views import scope_of
 from kefu.errors import NotFound, PermissionDenied
 from kefu.security.principals import AgentPrincipal, CustomerPrincipal, Principal
 from kefu.storage.repositories import conversations as conversation_repo
+from kefu.storage.repositories import customers as customer_repo
 from kefu.storage.tables import Conversation
 
 
@@ -89,6 +90,14 @@ async def load_visible(
     if conversation is None or not await can_view(session, principal, scope_of(conversation)):
         raise NotFound("conversation not found", code="conversation_not_found")
     return conversation
+
+
+async def may_see_customer(session: AsyncSession, agent: AgentPrincipal, customer_id: int) -> bool:
+    """Whether an agent may see (and so name) a customer: they may see one of the customer's
+    conversations, by the same rule as above (supervisors and admins: every customer)."""
+    if agent.sees_everything:
+        return True
+    return await customer_repo.has_visible_conversation(session, customer_id, visible_clause(agent))
 
 
 def may_pick(agent: AgentPrincipal, scope: ConversationScope) -> bool:

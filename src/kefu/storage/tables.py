@@ -11,6 +11,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -568,6 +569,27 @@ class FollowUp(Base):
     dismissed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+# ---- console/widget settings (issue 11, migration 0013) ------------------------------------------
+
+
+class WidgetSettingsRow(Base):
+    """The organisation's branding of the chat widget (one row, ``id=1``): its name, reply-time line,
+    colour and logo. ``NULL`` means "the built-in default"; the greeting is the text ``chat.welcome``
+    (kefu.texts), so it stays per locale. The logo's bytes live here, not on a node's disk, so every
+    node of a cluster serves the same one; ``logo_version`` busts caches when it changes."""
+
+    __tablename__ = "widget_settings"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str | None] = mapped_column(String(60), nullable=True)
+    reply_time: Mapped[str | None] = mapped_column(String(120), nullable=True)
+    colour: Mapped[str | None] = mapped_column(String(7), nullable=True)
+    logo: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    logo_type: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    logo_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    updated_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 # ---- canned replies (话术库) and per-group greetings (issue 11, migration 0010) ----------------------

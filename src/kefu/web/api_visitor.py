@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 
 from kefu.channels import web as web_channel
-from kefu.conversations import actions, customers
+from kefu.conversations import actions, customers, recent
 from kefu.errors import PermissionDenied
 from kefu.security.principals import CustomerPrincipal
 from kefu.texts import Phrase
 from kefu.web.deps import CtxDep, PrincipalDep
-from kefu.web.responses import ConversationEnvelope, CustomerEnvelope, VisitorSessionOut
+from kefu.web.responses import ConversationEnvelope, CustomerEnvelope, MessageListOut, VisitorSessionOut
 from kefu.web.schemas import ConversationOpenIn, VisitorProfileIn, VisitorSessionIn
 
 router = APIRouter(prefix="/api/v1/visitor", tags=["visitor"])
@@ -56,3 +56,12 @@ async def open_conversation(
     lang = body.lang if body is not None else None
     view = await actions.open_conversation(ctx, _customer(principal), locale=lang)
     return {"conversation": view.to_dict()}
+
+
+@router.get("/history", response_model=MessageListOut)
+async def recent_history(
+    principal: PrincipalDep, ctx: CtxDep, limit: Annotated[int, Query(ge=1, le=100)] = 30
+) -> dict[str, Any]:
+    """The visitor's own latest messages from their recently closed conversations (read-only history)."""
+    rows = await recent.recent_history(ctx, principal, limit)
+    return {"messages": [row.to_dict() for row in rows]}

@@ -9,6 +9,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from kefu import __version__
+from kefu.branding import settings as branding
 from kefu.texts import Phrase, TextBook
 from kefu.web.deps import SESSION_COOKIE
 
@@ -52,7 +53,8 @@ async def widget(request: Request) -> HTMLResponse:
     group_id = int(group) if group.isdigit() else None  # the page's skill group may have its own welcome
     welcome = texts.say(Phrase("chat.welcome"), locale, "web", group_id)
     menu = request.app.state.flows.library.menu(locale)  # the self-service journeys, as buttons
-    response = _render(request, "widget.html", welcome=welcome, menu=menu)
+    brand = await branding.current(request.app.state.ctx)  # the organisation's name, colour and logo
+    response = _render(request, "widget.html", welcome=welcome, menu=menu, brand=brand)
     response.headers["Content-Security-Policy"] = (
         "default-src 'self'; img-src 'self' blob: data:; style-src 'self'; connect-src 'self' ws: wss:"
     )
@@ -131,3 +133,21 @@ async def integrations_page(request: Request) -> Response:
 async def flows_page(request: Request) -> Response:
     """Guided self-service flows: steps, the editor, versions and test runs (admins change them)."""
     return _console_page(request, "flows.html")
+
+
+@router.get("/console/widget")
+async def widget_page(request: Request) -> Response:
+    """The widget's branding with a live preview (admins change it, supervisors look)."""
+    return _console_page(request, "widget_settings.html")
+
+
+@router.get("/console/groups")
+async def groups_page(request: Request) -> Response:
+    """Skill groups: names, routing settings and business hours (admins change them, supervisors look)."""
+    return _console_page(request, "groups.html")
+
+
+@router.get("/console/users")
+async def users_page(request: Request) -> Response:
+    """Console users: add, change role and groups, reset passwords, deactivate (admins; supervisors look)."""
+    return _console_page(request, "users.html")

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from kefu.storage.tables import Customer, CustomerIdentity
+from kefu.storage.tables import Conversation, Customer, CustomerIdentity
 
 
 async def get_customer(session: AsyncSession, customer_id: int) -> Customer | None:
@@ -21,3 +21,9 @@ async def find_by_identity(session: AsyncSession, channel: str, external_id: str
         .where(CustomerIdentity.channel == channel, CustomerIdentity.external_id == external_id)
     )
     return (await session.execute(query)).scalar_one_or_none()
+
+
+async def has_visible_conversation(session: AsyncSession, customer_id: int, visible: ColumnElement[bool]) -> bool:
+    """True if one of the customer's conversations satisfies ``visible`` (the access policy's SQL form)."""
+    query = select(Conversation.id).where(Conversation.customer_id == customer_id, visible).limit(1)
+    return (await session.execute(query)).first() is not None

@@ -2,6 +2,7 @@
 // replies over the WebSocket (with an outbox resent after reconnects), take / close, customer info.
 
 import { ApiError, Socket, api, el, errorText, fullTime, newId, shortTime, waitUntil, wsUrl } from "./api.js";
+import { CustomerNamer } from "./console_customer.js";
 import { CannedPicker } from "./canned.js";
 import { ConsoleRouting } from "./console_routing.js";
 import { FlowSummary, flowHandover } from "./flow_summary.js";
@@ -39,6 +40,22 @@ let collision = null; // who else views or types here (collision.js)
 const flowSummary = new FlowSummary($("flow-summary"), { t, auth: () => auth() });
 
 const auth = () => ({ csrf: state.csrf });
+// Naming the customer in the right-hand panel (console_customer.js).
+const namer = new CustomerNamer({ auth: () => auth(), onRenamed: (id, name) => customerRenamed(id, name) });
+
+function customerRenamed(customerId, name) {
+  for (const list of Object.values(state.lists)) {
+    for (const conv of list) if (conv.customer_id === customerId) conv.customer_name = name;
+  }
+  if (state.conv && state.conv.customer_id === customerId) {
+    state.conv.customer_name = name;
+    renderHeader();
+    $("info-name").textContent = name;
+    setAvatar($("info-avatar"), name, customerId);
+  }
+  renderLists();
+  scheduleRefresh(); // a refresh already on its way may carry the old name: fetch the lists again
+}
 
 // ---- helpers ----------------------------------------------------------------------------------
 
@@ -285,6 +302,7 @@ async function loadInfo(conv) {
   }
   $("info-name").textContent = conv.customer_name || `#${conv.customer_id}`;
   setAvatar($("info-avatar"), conv.customer_name, conv.customer_id);
+  namer.show(conv);
   $("info-id").textContent = String(conv.customer_id);
   $("info-channel").textContent = t(`channel.${conv.channel}`) === `channel.${conv.channel}` ? conv.channel : t(`channel.${conv.channel}`);
   $("info-group").textContent = conv.skill_group_name || t("console.no_group");

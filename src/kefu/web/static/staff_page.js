@@ -4,10 +4,12 @@
 
 import { ApiError, api, errorText } from "./api.js";
 import { applyI18n, switchLocale, translator } from "./i18n.js";
+import { fitTopbar, wireTopbarMenu } from "./topbar_menu.js";
 
 export const locale = document.body.dataset.locale;
 export const t = translator(locale);
 applyI18n(document, t);
+wireTopbarMenu();
 
 export const $ = (id) => document.getElementById(id);
 
@@ -62,6 +64,7 @@ export async function signedIn() {
   document.body.dataset.role = me.role;
   const supervisor = me.role === "admin" || me.role === "supervisor";
   for (const link of document.querySelectorAll(".needs-supervisor")) link.hidden = !supervisor;
+  fitTopbar(); // the supervisors' links and the user's name may no longer fit the bar
   $("logout").addEventListener("click", async () => {
     try {
       await api("POST", "/api/v1/auth/logout", { auth: { csrf: me.csrf_token } });

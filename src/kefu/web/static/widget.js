@@ -2,10 +2,13 @@
 // with an outbox that survives reconnects and reloads, and shows delivery and read state.
 
 import { ApiError, Socket, api, errorText, newId, waitUntil, wsUrl } from "./api.js";
+import { applyBrandColour } from "./brand_theme.js";
 import { applyI18n, translator } from "./i18n.js";
 import { Thread, saveBlob, showLightbox } from "./thread.js";
 import { FlowWidget, dots } from "./widget_flow.js";
+import { showPast } from "./widget_history.js";
 import { LeaveMessage } from "./widget_leave.js";
+import { keepEndInView } from "./widget_scroll.js";
 
 const TOKEN_KEY = "kefu_visitor_token";
 const OUTBOX_KEY = "kefu_outbox";
@@ -14,6 +17,9 @@ const MAX_CHARS = 5000;
 const body = document.body;
 const t = translator(body.dataset.locale);
 applyI18n(document, t);
+applyBrandColour(body, body.dataset.brandColour);
+if (body.dataset.brandName) document.getElementById("head-title").textContent = body.dataset.brandName;
+if (body.dataset.brandReply) document.getElementById("head-sub").textContent = body.dataset.brandReply;
 
 const $ = (id) => document.getElementById(id);
 const scroller = $("scroller");
@@ -26,6 +32,7 @@ const endedEl = $("ended");
 const errorEl = $("error");
 const connEl = $("conn");
 const queueEl = $("queue");
+const stick = keepEndInView(scroller, messages); // the reader's place at the end (widget_scroll.js)
 
 const embedded = window.parent !== window;
 let shown = !embedded || new URLSearchParams(window.location.search).get("open") !== "0";
@@ -102,7 +109,7 @@ function showError(text) {
 let scrollPending = false;
 
 function nearBottom() {
-  return scrollPending || scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 120;
+  return scrollPending || stick.atEnd || scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 120;
 }
 
 function scrollDown(force = false, wasNear = nearBottom()) {
@@ -153,8 +160,8 @@ function setConversation(view) {
 function renderStatus() {
   const status = conv && !ended ? conv.status : "";
   body.dataset.status = status || "none";
-  let title = t("widget.title");
-  let sub = t("widget.subtitle");
+  let title = body.dataset.brandName || t("widget.title"); // the organisation's branding, if an admin set it
+  let sub = body.dataset.brandReply || t("widget.subtitle");
   if (status === "bot") {
     title = t("widget.bot_title");
     sub = t("widget.bot_sub");
@@ -584,6 +591,10 @@ async function start() {
       flowUi.seen(message);
       if (message.client_msg_id) dropFromOutbox(message.client_msg_id);
     }
+  }
+  if (!open) {
+    const opts = thread.opts;
+    await showPast($("past"), { token, t, nameOf: opts.nameOf, imageSrc: opts.imageSrc, openFile: opts.openFile, onImage: opts.onImage });
   }
   for (const entry of outbox) thread.addPending(entry.cid, entry.text);
   body.classList.add("is-ready");
