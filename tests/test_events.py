@@ -65,6 +65,10 @@ SAMPLES: dict[type, events.Event] = {
     events.TextsChanged: events.TextsChanged("agent.joined", "en", overridden=True),
     events.FlowsChanged: events.FlowsChanged("forgot_password"),
     events.IntegrationsChanged: events.IntegrationsChanged("find_order", deleted=True),
+    events.TicketChanged: events.TicketChanged({"id": 1, "number": "T20261202-0001"}, "status", "agent", 3),
+    events.TicketEventAdded: events.TicketEventAdded(1, {"id": 2, "kind": "note", "body": "内部"}, True, 7, 3, 2),
+    events.TicketAlert: events.TicketAlert(1, "T20261202-0001", "sla_breach", "超时", 3),
+    events.FollowUpDue: events.FollowUpDue({"id": 4, "ticket_id": 1, "note": "回访"}),
     events.NotificationsQueued: events.NotificationsQueued((7, 8)),
     events.NoteAdded: events.NoteAdded(
         NoteView(8, 5, 3, "小王", "@小李 帮忙看下", 4, (4,), "2026-12-02T10:01:00+00:00"), SCOPE

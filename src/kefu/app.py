@@ -23,6 +23,7 @@ from kefu.integrations import sync as integrations_sync
 from kefu.notify import worker as notify_worker
 from kefu.routing import runtime as routing_runtime
 from kefu.texts import sync as texts_sync
+from kefu.tickets import sweep as ticket_sweep
 from kefu.web import (
     api_admin,
     api_auth,
@@ -37,6 +38,7 @@ from kefu.web import (
     api_notify,
     api_routing,
     api_texts,
+    api_tickets,
     api_visitor,
     api_widget,
     pages,
@@ -76,6 +78,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
             stop_outbound = ctx.bus.subscribe(outbound_listener(ctx, channels), Delivery.ONCE)
             app.state.channels = channels
             stop_routing = await routing_runtime.start(ctx)
+            stop_tickets = ticket_sweep.start(ctx)
             app.state.notify, stop_notify = await notify_worker.start(ctx)
             app.state.ctx = ctx
             app.state.hub = hub
@@ -97,6 +100,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
                     stop_bot()
                     await app.state.bot.drain()
                 stop_flows()
+                await stop_tickets()
                 await stop_routing()
                 await stop_notify()
                 stop_outbound()
@@ -122,6 +126,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         api_texts,
         api_flows,
         api_integrations,
+        api_tickets,
         api_customers,
         api_widget,
         api_admin,

@@ -52,6 +52,10 @@ class Settings(BaseSettings):
     flow_expiry_seconds: float = Field(default=30.0, ge=0)
     log_level: str = "info"
     routing_tick_seconds: float = Field(default=1.0, gt=0)
+    # Tickets (docs/tickets.md): how long after resolution a ticket may be reopened; how often the SLA
+    # and follow-up sweep runs.
+    ticket_reopen_days: int = Field(default=7, ge=0)
+    ticket_sweep_seconds: float = Field(default=15.0, gt=0)
     presence_grace_seconds: int = Field(default=60, ge=0)
     # The message path (docs/performance.md): sends in flight before new ones wait, how long they wait
     # before an ``overloaded`` (retryable) answer, and whether sockets compress frames.

@@ -224,6 +224,55 @@ class IntegrationsChanged(_Wire):
 
 
 @dataclass(frozen=True, slots=True)
+class TicketChanged(_Wire):
+    """A ticket was created or changed (status, assignee, fields …); ``ticket`` is its view's dict."""
+
+    type: ClassVar[str] = "ticket"
+    ticket: dict[str, Any]
+    change: str
+    actor_kind: str
+    by_user_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TicketEventAdded(_Wire):
+    """A line was added to a ticket's timeline; ``internal`` lines (notes, SLA) never reach the customer.
+
+    The ticket's customer, assignee and group travel along (server-side only) so the hub routes the
+    event without a query.
+    """
+
+    type: ClassVar[str] = "ticket_event"
+    private_fields: ClassVar[frozenset[str]] = frozenset({"customer_id", "assignee_id", "skill_group_id"})
+    ticket_id: int
+    event: dict[str, Any]
+    internal: bool
+    customer_id: int | None = None
+    assignee_id: int | None = None
+    skill_group_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TicketAlert(_Wire):
+    """For supervisors: a ticket's SLA is about to breach or breached, or a complaint came in."""
+
+    type: ClassVar[str] = "ticket_alert"
+    ticket_id: int
+    number: str
+    kind: str  # sla_warning | sla_breach | complaint
+    text: str
+    assignee_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FollowUpDue(_Wire):
+    """A follow-up (回访) came due: for its agent, or its group when no agent holds it."""
+
+    type: ClassVar[str] = "follow_up_due"
+    follow_up: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
 class NotificationsQueued(_Wire):
     """Notifications to customers were written to the outbox; the notify worker sends them now rather
     than at its next poll (the rows, not this event, are what counts: a lost event delays, never loses)."""
@@ -295,6 +344,10 @@ Event: TypeAlias = (
     | TextsChanged
     | FlowsChanged
     | IntegrationsChanged
+    | TicketChanged
+    | TicketEventAdded
+    | TicketAlert
+    | FollowUpDue
     | NotificationsQueued
 )
 

@@ -66,6 +66,11 @@ class StoredFile:
     path: Path
 
 
+def store_file(ctx: Context, filename: str, data: bytes) -> StoredFile:
+    """Check the file's real type and write it under the attachments folder (tickets reuse this)."""
+    return _write_file(ctx, filename, data)
+
+
 def _write_file(ctx: Context, filename: str, data: bytes) -> StoredFile:
     content_type = sniff_type(data)
     if content_type is None:

@@ -145,6 +145,13 @@ class Triggers(Strict):
         return values
 
 
+class TicketSpec(Strict):
+    """What an ``end: ticket`` step files: the ticket's type (key or name, e.g. 报修) and priority."""
+
+    type: str | None = Field(default=None, max_length=100)
+    priority: Literal["low", "normal", "high", "urgent"] = "normal"
+
+
 class Step(Strict):
     """One step; exactly one kind key (or only ``say``)."""
 
@@ -156,6 +163,7 @@ class Step(Strict):
     branch: list[Case] | None = Field(default=None, min_length=1)
     handover: Handover | None = None
     end: Literal["resolved", "cancelled", "ticket"] | None = None
+    ticket: TicketSpec | None = None  # with ``end: ticket``: the ticket's type and priority
     next: Name | None = None
     forget: list[Name] = Field(default_factory=list)  # slots to clear on entering (to ask again)
     # collect
@@ -180,6 +188,8 @@ class Step(Strict):
             raise ValueError(f"a step needs one of say, {', '.join(KINDS)}")
         if self.choose is not None and self.say is None:
             raise ValueError("a choose step needs say (the question)")
+        if self.ticket is not None and self.end != "ticket":
+            raise ValueError("ticket: goes with end: ticket")
         return self
 
     @property

@@ -36,8 +36,9 @@ from kefu.flows.state import Progress, RunState, Said
 from kefu.storage.repositories import conversations as conversation_repo
 from kefu.storage.repositories import flows as flow_repo
 from kefu.storage.repositories import users as user_repo
-from kefu.storage.tables import Conversation, FlowRun, LeaveMessage
+from kefu.storage.tables import Conversation, FlowRun
 from kefu.storage.uow import UnitOfWork
+from kefu.tickets import sources as ticket_sources
 
 log = logging.getLogger(__name__)
 
@@ -352,7 +353,7 @@ class FlowRuntime:
         if progress.ended == "handed_over":
             await self._hand_over(uow, conversation, flow, who, progress)
         elif progress.ended == "ticket":
-            self._ticket(uow, who, summary, now)
+            await self._ticket(uow, flow, who, summary, state.slots)
 
     async def _hand_over(
         self, uow: UnitOfWork, conversation: Conversation, flow: Flow, who: Customer, progress: Progress
@@ -367,22 +368,25 @@ class FlowRuntime:
             uow, self.ctx, who.conversation_id, group_id=group.id if group else None, handover_reason=reason
         )
 
-    def _ticket(self, uow: UnitOfWork, who: Customer, summary: dict[str, Any], now: Any) -> None:
+    async def _ticket(
+        self, uow: UnitOfWork, flow: Flow, who: Customer, summary: dict[str, Any], slots: dict[str, str]
+    ) -> None:
+        """The flow files a ticket: its collected values (sensitive ones already dropped) become fields."""
+        step = flow.step(str(summary["step"]))
+        spec = step.ticket
         lines = [f"{summary['flow']}（自助流程登记）"]
         lines += [f"{item['label']}：{item['value']}" for item in summary["collected"]]
-        contact = next((i["value"] for i in summary["collected"] if i["slot"] in ("phone", "contact")), "")
-        uow.session.add(
-            LeaveMessage(
-                customer_id=who.customer_id,
-                conversation_id=who.conversation_id,
-                channel=who.channel,
-                skill_group_id=None,
-                name="",
-                contact=contact or "—",
-                text="\n".join(lines)[:2000],
-                status="open",
-                created_at=now,
-            )
+        await ticket_sources.from_flow(
+            uow,
+            self.ctx,
+            customer_id=who.customer_id,
+            conversation_id=who.conversation_id,
+            type_name=spec.type if spec is not None else None,
+            title=str(summary["flow"]),
+            description="\n".join(lines),
+            fields=dict(slots),
+            group_name=flow.handover_group,
+            priority=spec.priority if spec is not None else "normal",
         )
 
     # ---- expiry ------------------------------------------------------------------------------------

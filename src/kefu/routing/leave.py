@@ -1,6 +1,7 @@
 """Leave-a-message (留言): when nobody can serve the customer, they leave text and contact details.
 
-The record is small on purpose (the tickets issue grows it): status ``open`` → ``assigned`` →
+Each 留言 also opens a ticket (``kefu.tickets``, type 其他, source ``leave``); the record here stays
+small and keeps serving the 留言 API: status ``open`` → ``assigned`` →
 ``answered``. An answer goes back by the channel the customer used: straight into their open
 conversation on that channel if there is one, otherwise it waits and is delivered into the next
 conversation they open there (and is always listed for them by ``GET /routing/visitor/messages``).
@@ -27,6 +28,7 @@ from kefu.storage.repositories import conversations as conversation_repo
 from kefu.storage.repositories import users as user_repo
 from kefu.storage.tables import LeaveMessage
 from kefu.storage.uow import UnitOfWork
+from kefu.tickets import sources as ticket_sources
 
 MAX_TEXT = 2000
 MAX_CONTACT = 200
@@ -127,6 +129,19 @@ async def leave(
         )
         uow.session.add(row)
         await uow.session.flush()
+        # Every 留言 is also a ticket (type 其他, source leave), created in the same transaction; the
+        # 留言 API keeps working on its own row (docs/tickets.md, "The 留言 form").
+        await ticket_sources.from_leave(
+            uow,
+            ctx,
+            customer_id=row.customer_id,
+            conversation_id=conversation_id,
+            skill_group_id=group_id,
+            name=row.name,
+            contact=contact,
+            text=text,
+            leave_message_id=row.id,
+        )
         # The contact becomes the customer's (unverified) address; a new e-mail address gets the link
         # that confirms it, so the answer can be e-mailed (kefu.notify).
         await notify_actions.remember_contact(uow, ctx, customer.customer_id, contact)
@@ -209,6 +224,9 @@ async def answer(ctx: Context, principal: Principal, message_id: int, text: str)
         row.answer, row.answered_by_id, row.answered_at = text, agent.user_id, now
         row.status, row.assignee_id = "answered", row.assignee_id or agent.user_id
         await _deliver(uow, ctx, row, agent.display_name)
+        await ticket_sources.leave_answered(
+            uow, ctx, customer_id=row.customer_id, leave_message_id=row.id, agent_id=agent.user_id, answer=text
+        )
         await _notify(uow, ctx, row, agent.display_name)
         view = LeaveMessageView.of(row)
         await uow.commit()

@@ -433,6 +433,144 @@ class IntegrationAction(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
+# ---- tickets (工单), SLAs, follow-ups (issue 11, kefu.tickets) -----------------------------------------
+
+
+class TicketType(Base):
+    """A kind of ticket (咨询, 投诉, 报修 …) with its own custom fields (JSON list of field specs)."""
+
+    __tablename__ = "ticket_types"
+    key: Mapped[str] = mapped_column(String(32), primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    fields: Mapped[str] = mapped_column(Text, default="[]", server_default="[]")
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    sort: Mapped[int] = mapped_column(Integer, default=100, server_default="100")
+
+
+class TicketCounter(Base):
+    """The last number given on one local day: ``UPDATE … RETURNING`` makes numbering race-free."""
+
+    __tablename__ = "ticket_counters"
+    day: Mapped[str] = mapped_column(String(8), primary_key=True)  # YYYYMMDD in the organisation's zone
+    last: Mapped[int] = mapped_column(Integer)
+
+
+class Ticket(Base):
+    """A ticket (工单): what a customer needs done, tracked until resolved, with its SLA clocks.
+
+    ``phone`` and ``order_no`` copy the custom fields of those kinds so search is an index lookup;
+    ``sla_due_at``/``sla_warn_at`` are the nearest running clock (``sla_clock``) the sweep looks at.
+    """
+
+    __tablename__ = "tickets"
+    __table_args__ = (
+        Index("ix_tickets_status_id", "status", "id"),
+        Index("ix_tickets_assignee_status_id", "assignee_id", "status", "id"),
+        Index("ix_tickets_group_status_id", "skill_group_id", "status", "id"),
+        Index("ix_tickets_customer_id_id", "customer_id", "id"),
+        Index("ix_tickets_type_id", "type_key", "id"),
+    )
+    id: Mapped[int] = mapped_column(ID, primary_key=True)
+    number: Mapped[str] = mapped_column(String(20), unique=True)
+    type_key: Mapped[str] = mapped_column(ForeignKey("ticket_types.key"))
+    title: Mapped[str] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(16))
+    priority: Mapped[str] = mapped_column(String(16), default="normal")
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"))
+    skill_group_id: Mapped[int | None] = mapped_column(ForeignKey("skill_groups.id"), nullable=True)
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    fields: Mapped[str] = mapped_column(Text, default="{}")
+    source: Mapped[str] = mapped_column(String(16))
+    phone: Mapped[str | None] = mapped_column(String(32), nullable=True, index=True)
+    order_no: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
+    resolution: Mapped[str | None] = mapped_column(Text, nullable=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    first_response_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    next_update_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    resolution_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    sla_paused_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    sla_clock: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    sla_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True, index=True)
+    sla_warn_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True, index=True)
+    first_responded_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    reopened_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    sla_warned: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    sla_breached: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+
+
+class TicketEvent(Base):
+    """One line of a ticket's append-only timeline: a reply, a note, a change (before/after in ``data``)."""
+
+    __tablename__ = "ticket_events"
+    __table_args__ = (Index("ix_ticket_events_ticket_id_id", "ticket_id", "id"),)
+    id: Mapped[int] = mapped_column(ID, primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(16))
+    actor_kind: Mapped[str] = mapped_column(String(16))
+    actor_id: Mapped[int | None] = mapped_column(ID, nullable=True)
+    body: Mapped[str] = mapped_column(Text, default="")
+    data: Mapped[str] = mapped_column(Text, default="{}")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class TicketLink(Base):
+    """A conversation linked to a ticket (its transcript is part of the ticket's story)."""
+
+    __tablename__ = "ticket_links"
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"), primary_key=True)
+    conversation_id: Mapped[int] = mapped_column(ForeignKey("conversations.id"), primary_key=True, index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class SlaPolicy(Base):
+    """Due times for tickets of a type and/or priority (NULL matches any); the most specific one wins."""
+
+    __tablename__ = "sla_policies"
+    id: Mapped[int] = mapped_column(ID, primary_key=True)
+    type_key: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    priority: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    first_response_minutes: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    next_update_minutes: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    resolution_minutes: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    warn_before_minutes: Mapped[int] = mapped_column(Integer, default=30, server_default="30")
+    reassign_on_breach: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+
+
+class Holiday(Base):
+    """A public holiday (closed), or a make-up working day (``working``), for all groups or one."""
+
+    __tablename__ = "holidays"
+    __table_args__ = (Index("ix_holidays_day", "day"),)
+    id: Mapped[int] = mapped_column(ID, primary_key=True)
+    day: Mapped[str] = mapped_column(String(10))  # YYYY-MM-DD, local to the group's business hours
+    name: Mapped[str] = mapped_column(String(100), default="")
+    skill_group_id: Mapped[int | None] = mapped_column(ForeignKey("skill_groups.id", ondelete="CASCADE"), nullable=True)
+    working: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+
+
+class FollowUp(Base):
+    """A reminder (回访) on a ticket or a conversation that comes back to an agent or group when due."""
+
+    __tablename__ = "follow_ups"
+    __table_args__ = (Index("ix_follow_ups_done_due", "done_at", "due_at"),)
+    id: Mapped[int] = mapped_column(ID, primary_key=True)
+    ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"), nullable=True)
+    conversation_id: Mapped[int | None] = mapped_column(ForeignKey("conversations.id"), nullable=True)
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    skill_group_id: Mapped[int | None] = mapped_column(ForeignKey("skill_groups.id"), nullable=True)
+    note: Mapped[str] = mapped_column(Text, default="")
+    notified_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    dismissed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
 # ---- console/widget settings (issue 11, migration 0013) ------------------------------------------
 
 

@@ -363,6 +363,34 @@ _TEXTS = (
         "Conversation #{conversation} has had no first reply for over {minutes} min; reassigned to {agent}",
         audience="agent",
     ),
+    # ---- tickets (kefu.tickets): alerts for supervisors ----
+    _text(
+        "alert.ticket.sla_warning",
+        "工单 {number} 的{clock}将在 {due} 到期",
+        "Ticket {number}: {clock} is due at {due}",
+        audience="agent",
+    ),
+    _text(
+        "alert.ticket.sla_breach",
+        "工单 {number} 的{clock}已超时（{due} 到期）",
+        "Ticket {number}: {clock} breached (was due at {due})",
+        audience="agent",
+    ),
+    _text(
+        "alert.ticket.reassigned",
+        "工单 {number} 已超时，已改派给 {agent}",
+        "Ticket {number} breached its SLA and was reassigned to {agent}",
+        audience="agent",
+    ),
+    _text(
+        "alert.ticket.complaint",
+        "新投诉工单 {number}：{title}",
+        "New complaint {number}: {title}",
+        audience="agent",
+    ),
+    _text("ticket.clock.first_response", "首次响应", "first response", audience="agent"),
+    _text("ticket.clock.next_update", "下次更新", "next update", audience="agent"),
+    _text("ticket.clock.resolution", "解决时限", "resolution", audience="agent"),
 )
 
 CATALOGUE: Mapping[str, TextDef] = {text.code: text for text in _TEXTS}

@@ -33,6 +33,7 @@ from kefu.events import (
     ConversationRead,
     ConversationTransferred,
     Event,
+    FollowUpDue,
     Mentioned,
     MessageCreated,
     NoteAdded,
@@ -40,6 +41,9 @@ from kefu.events import (
     QueueUpdate,
     StaffTyping,
     SupervisorAlert,
+    TicketAlert,
+    TicketChanged,
+    TicketEventAdded,
     Typing,
 )
 from kefu.security.access import audience, can_view, may_view_directly
@@ -241,7 +245,35 @@ class Hub:
             if isinstance(event, Typing):
                 return {c for c in found if c.principal.kind != event.sender_kind}
             return found
+        if isinstance(event, TicketChanged | TicketEventAdded | TicketAlert | FollowUpDue):
+            return self._ticket_recipients(event)
         return ()  # domain-only events (knowledge, closed reasons) are not for sockets
+
+    def _ticket_recipients(
+        self, event: TicketChanged | TicketEventAdded | TicketAlert | FollowUpDue
+    ) -> set[Connection]:
+        """Tickets (``security/ticket_access``): supervisors, the assignee, the group's agents (every agent
+        for an unassigned ticket of no group); the customer gets only what is not internal."""
+        if isinstance(event, TicketAlert):
+            return set(self._supervisors) | self._by_user.get(event.assignee_id or 0, set())
+        if isinstance(event, FollowUpDue):
+            user, group = event.follow_up.get("assignee_id"), event.follow_up.get("skill_group_id")
+            if user is not None:
+                return set(self._by_user.get(int(user), set()))
+            return set(self._by_group.get(int(group), set())) if group is not None else set(self._supervisors)
+        if isinstance(event, TicketChanged):
+            customer, user, group = (event.ticket.get(k) for k in ("customer_id", "assignee_id", "skill_group_id"))
+            internal = True
+        else:
+            customer, user, group, internal = event.customer_id, event.assignee_id, event.skill_group_id, event.internal
+        found = set(self._supervisors) | self._by_user.get(int(user or 0), set())
+        if group is not None:
+            found |= self._by_group.get(int(group), set())
+        elif user is None:
+            found |= self._agents
+        if not internal and customer is not None:
+            found |= self._by_customer.get(int(customer), set())
+        return found
 
     async def _on_change(self, event: ConversationChanged) -> set[Connection]:
         """A conversation changed hands: ask the policy again for its followers and its former audience."""

@@ -58,3 +58,14 @@ async def last_from(session: AsyncSession, conversation_id: int, sender_kind: st
         .limit(1)
     )
     return (await session.execute(query)).unique().scalar_one_or_none()
+
+
+async def first_customer_text(session: AsyncSession, conversation_id: int) -> str | None:
+    """The first thing the customer wrote in the conversation (a ticket's title by default)."""
+    query = (
+        select(Message.text)
+        .where(Message.conversation_id == conversation_id, Message.sender_kind == "customer", Message.text != "")
+        .order_by(Message.seq)
+        .limit(1)
+    )
+    return (await session.execute(query)).scalar_one_or_none()
