@@ -123,3 +123,9 @@ async def integrations_page(request: Request) -> Response:
 async def flows_page(request: Request) -> Response:
     """Guided self-service flows: steps, the editor, versions and test runs (admins change them)."""
     return _console_page(request, "flows.html")
+
+
+@router.get("/console/tickets")
+async def tickets_page(request: Request) -> Response:
+    """Tickets (工单): the agents' views, one ticket's timeline, replies, notes and status changes."""
+    return _console_page(request, "tickets.html")

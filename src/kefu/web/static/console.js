@@ -3,6 +3,7 @@
 
 import { ApiError, Socket, api, el, errorText, fullTime, newId, shortTime, waitUntil, wsUrl } from "./api.js";
 import { ConsoleRouting } from "./console_routing.js";
+import { wireTicketButton } from "./console_ticket.js";
 import { FlowSummary, flowHandover } from "./flow_summary.js";
 import { $, avatarTone, initial, setAvatar, signedIn, t } from "./staff_page.js";
 import { Thread, showLightbox } from "./thread.js";
@@ -588,6 +589,7 @@ async function start() {
   });
   routing.wire();
   routing.loadPresence();
+  wireTicketButton($("ticket-btn"), { convId: () => state.conv?.id, auth, t, onError: showError });
   state.socket = new Socket(() => wsUrl(null), {
     open() {
       state.generation += 1;
