@@ -458,6 +458,7 @@ async function start() {
   if (wanted) state.view = "";
   await loadList();
   if (wanted) await openTicket(wanted);
+  document.body.classList.add("is-ready");
 }
 
 start();

@@ -6,6 +6,7 @@ import { applyI18n, translator } from "./i18n.js";
 import { Thread, saveBlob, showLightbox } from "./thread.js";
 import { FlowWidget, dots } from "./widget_flow.js";
 import { LeaveMessage } from "./widget_leave.js";
+import { MyTickets } from "./widget_tickets.js";
 
 const TOKEN_KEY = "kefu_visitor_token";
 const OUTBOX_KEY = "kefu_outbox";
@@ -57,6 +58,8 @@ const leave = new LeaveMessage({
   showError: (text) => showError(text),
   onQueue: (info) => onQueue(info),
 });
+
+new MyTickets({ t, token: () => token }); // 我的工单 (header button → a panel over the chat)
 
 function loadOutbox() {
   try {
