@@ -375,6 +375,9 @@ export default {
   "tk.ev.attachment": "attachment {name}",
   "tk.from_chat": "Create ticket",
   "tk.from_chat_done": "Ticket {number} created",
+  "err.resolution_required": "A complaint needs a resolution note before it is resolved or closed",
+  "err.bad_transition": "The ticket cannot move to that status now",
+  "err.reopen_expired": "It is too late to reopen this ticket",
   // Widget: my tickets
   "wtk.title": "My tickets",
   "wtk.back": "Back",

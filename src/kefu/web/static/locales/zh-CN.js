@@ -375,6 +375,9 @@ export default {
   "tk.ev.attachment": "附件 {name}",
   "tk.from_chat": "创建工单",
   "tk.from_chat_done": "已创建工单 {number}",
+  "err.resolution_required": "投诉工单必须填写处理结果才能解决或关闭",
+  "err.bad_transition": "当前状态不能这样变更",
+  "err.reopen_expired": "已超过可重新打开的期限",
   // 小部件：我的工单
   "wtk.title": "我的工单",
   "wtk.back": "返回",
