@@ -6,12 +6,15 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.test_chat_flow import customer_says, login, open_waiting, open_widget
+from tests.support import LiveServer
 
 pytestmark = pytest.mark.browser
 
@@ -25,7 +28,7 @@ def shot(page: Page, name: str) -> None:
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=False)
 
 
-def test_chat_to_ticket_to_customer_confirmation(server, new_context):
+def test_chat_to_ticket_to_customer_confirmation(server: LiveServer, new_context: Callable[..., Any]) -> None:
     customer = new_context().new_page()
     agent_context = new_context(viewport={"width": 1280, "height": 800})
     agent = agent_context.new_page()
@@ -78,7 +81,7 @@ def test_chat_to_ticket_to_customer_confirmation(server, new_context):
     expect(desk.locator("#tk-status")).to_have_text("已关闭")
 
 
-def test_complaint_needs_a_resolution_note(server, new_context):
+def test_complaint_needs_a_resolution_note(server: LiveServer, new_context: Callable[..., Any]) -> None:
     agent = new_context(viewport={"width": 1280, "height": 800}).new_page()
     login(agent, server.url)
     agent.goto(f"{server.url}/console/tickets")
