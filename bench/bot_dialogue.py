@@ -121,6 +121,19 @@ def _play(policy: Policy, questions: list[str]) -> int | None:
     return None
 
 
+def _journeys(entries: list[EntryView]) -> Any:
+    """The demo flows' triggers, as ``BotService`` gives them to the policy (None before flows existed)."""
+    try:
+        from kefu.flows.library import Library  # noqa: PLC0415 (absent on older checkouts)
+        from kefu.flows.triggers import FlowTriggers  # noqa: PLC0415
+    except ImportError:
+        return None
+    folder = ROOT / "src" / "kefu" / "demo_data" / "flows"
+    library = Library.of_sources([path.read_text(encoding="utf-8") for path in sorted(folder.glob("*.yaml"))])
+    questions = {entry.id: entry.question for entry in entries}
+    return FlowTriggers(library, questions.get)
+
+
 def _shares(counts: Counter[str], n: int) -> dict[str, float]:
     return {key: round(value / n, 3) for key, value in sorted(counts.items())}
 
@@ -128,11 +141,21 @@ def _shares(counts: Counter[str], n: int) -> dict[str, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--label", default="", help="a name for this run in the JSON line (e.g. before, after)")
+    parser.add_argument(
+        "--flows",
+        choices=("demo", "none"),
+        default="demo",
+        help="the demo's journeys as the live bot has them (checkouts without flows ignore this)",
+    )
     args = parser.parse_args()
     started = time.perf_counter()
     entries = _entries()
     by_id = {e.id: e for e in entries}
-    policy = build_policy(Settings(), entries, datetime.now(UTC))
+    journeys = _journeys(entries) if args.flows == "demo" else None
+    if journeys is not None:
+        policy = build_policy(Settings(), entries, datetime.now(UTC), journeys=journeys)
+    else:
+        policy = build_policy(Settings(), entries, datetime.now(UTC))
     rows = [json.loads(line) for line in DATA.read_text(encoding="utf-8").splitlines() if line.strip()]
     sets: dict[str, Counter[str]] = {"in_domain": Counter(), "out_of_domain": Counter(), "money_trouble": Counter()}
     gold_in_suggestions = 0
@@ -169,7 +192,8 @@ def main() -> None:
     for name, values in figures.items():
         print(name, values)
     print(f"{time.perf_counter() - started:.1f}s")
-    print(json.dumps({"bench": "bot_dialogue", "label": args.label, **figures}, ensure_ascii=False))
+    flows = args.flows if journeys is not None else "none"
+    print(json.dumps({"bench": "bot_dialogue", "label": args.label, "flows": flows, **figures}, ensure_ascii=False))
 
 
 if __name__ == "__main__":

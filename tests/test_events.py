@@ -12,6 +12,7 @@ import pytest
 from kefu import events
 from kefu.conversations.status import Change, CloseReason, ConversationScope, Status
 from kefu.conversations.views import AttachmentView, ConversationView, MessageView
+from kefu.notes.views import NoteView
 
 SCOPE = ConversationScope(customer_id=7, status=Status.ASSIGNED, assignee_id=3, skill_group_id=2, channel="web")
 MESSAGE = MessageView(
@@ -68,6 +69,12 @@ SAMPLES: dict[type, events.Event] = {
     events.TicketEventAdded: events.TicketEventAdded(1, {"id": 2, "kind": "note", "body": "内部"}, True, 7, 3, 2),
     events.TicketAlert: events.TicketAlert(1, "T20261202-0001", "sla_breach", "超时", 3),
     events.FollowUpDue: events.FollowUpDue({"id": 4, "ticket_id": 1, "note": "回访"}),
+    events.NotificationsQueued: events.NotificationsQueued((7, 8)),
+    events.NoteAdded: events.NoteAdded(
+        NoteView(8, 5, 3, "小王", "@小李 帮忙看下", 4, (4,), "2026-12-02T10:01:00+00:00"), SCOPE
+    ),
+    events.Mentioned: events.Mentioned(2, 4, 5, 8, 3, "小王", "@小李 帮忙看下"),
+    events.StaffTyping: events.StaffTyping(5, 3, "小王", "note", SCOPE),
 }
 
 

@@ -20,6 +20,7 @@ from kefu.config import Settings
 from kefu.flows.backend import call_action
 from kefu.flows.runtime import FlowRuntime
 from kefu.integrations import sync as integrations_sync
+from kefu.notify import worker as notify_worker
 from kefu.routing import runtime as routing_runtime
 from kefu.texts import sync as texts_sync
 from kefu.tickets import sweep as ticket_sweep
@@ -27,9 +28,12 @@ from kefu.web import (
     api_auth,
     api_bot,
     api_bot_settings,
+    api_canned,
     api_conversations,
     api_flows,
     api_integrations,
+    api_notes,
+    api_notify,
     api_routing,
     api_texts,
     api_tickets,
@@ -72,6 +76,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
             app.state.channels = channels
             stop_routing = await routing_runtime.start(ctx)
             stop_tickets = ticket_sweep.start(ctx)
+            app.state.notify, stop_notify = await notify_worker.start(ctx)
             app.state.ctx = ctx
             app.state.hub = hub
             flows = FlowRuntime(ctx, call_action)
@@ -94,6 +99,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
                 stop_flows()
                 await stop_tickets()
                 await stop_routing()
+                await stop_notify()
                 stop_outbound()
                 unsubscribe()
                 stop_texts()
@@ -118,9 +124,13 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         api_flows,
         api_integrations,
         api_tickets,
+        api_canned,
+        api_notify,
+        api_notes,
         ws,
         pages,
     ):
         app.include_router(module.router)
+    app.include_router(api_notify.pages)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app

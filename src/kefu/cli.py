@@ -111,6 +111,11 @@ def demo(host: HostOpt = None, port: PortOpt = None, data_dir: DataOpt = None) -
     """Load the demo organisation (once) and run kefu with the demo company's business system on the next
     port, printing their URLs and logins."""
     settings = _settings(host, port, data_dir)
+    # Customers' SMS notifications go to the demo system's outbox unless a provider was chosen.
+    if "sms_provider" not in settings.model_fields_set:
+        settings.sms_provider = "demo"
+    if not settings.sms_demo_url:
+        settings.sms_demo_url = demo_system_url(settings)
 
     async def prepare() -> bool:
         async with open_context(settings) as ctx:

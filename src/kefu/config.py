@@ -64,6 +64,29 @@ class Settings(BaseSettings):
     ws_per_message_deflate: bool = False
     # The secret kefu and the demo business system (``kefu demo``, docs/demo.md) sign action calls with.
     demo_system_secret: str = "demo-shared-secret"  # noqa: S105 (the demo's published default)
+    # Notifications to customers (kefu.notify, docs/notifications.md): e-mail over SMTP (off while
+    # smtp_host is empty), SMS through a provider (aliyun | demo | none), retries of the outbox.
+    smtp_host: str = ""
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    smtp_user: str = ""
+    smtp_password: str = ""
+    smtp_from: str = ""
+    smtp_starttls: bool = True
+    smtp_timeout_seconds: float = Field(default=30.0, gt=0)
+    sms_provider: str = Field(default="none", pattern="^(aliyun|demo|none)$")
+    sms_aliyun_access_key_id: str = ""
+    sms_aliyun_access_key_secret: str = ""
+    sms_aliyun_endpoint: str = "https://dysmsapi.aliyuncs.com/"
+    sms_aliyun_region: str = "cn-hangzhou"
+    sms_sign_name: str = ""
+    # Provider template code per notification kind, e.g. {"ticket_created": "SMS_123456789"}.
+    sms_templates: dict[str, str] = Field(default_factory=dict)
+    # Where the demo business system takes SMS (``kefu demo`` sets it to its own URL).
+    sms_demo_url: str = ""
+    notify_poll_seconds: float = Field(default=2.0, gt=0)
+    notify_max_attempts: int = Field(default=6, ge=1)
+    notify_backoff_seconds: float = Field(default=30.0, gt=0)
+    notify_backoff_max_seconds: float = Field(default=3600.0, gt=0)
 
     @classmethod
     def settings_customise_sources(

@@ -1,4 +1,5 @@
-"""The demo organisation: an admin, two agents in two skill groups and a small Chinese knowledge base."""
+"""The demo organisation: an admin, two agents in two skill groups, a small Chinese knowledge base and a
+话术库 of canned replies."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kefu.bot import knowledge
+from kefu.canned import files as canned_files
 from kefu.context import Context
 from kefu.demo_system import ACTIONS as DEMO_ACTIONS
 from kefu.demo_system import action_url
@@ -19,6 +21,7 @@ from kefu.storage.tables import IntegrationAction, Organisation
 
 DEMO_KB = Path(__file__).parent / "demo_data" / "kb.jsonl"
 DEMO_FLOWS = Path(__file__).parent / "demo_data" / "flows"
+DEMO_CANNED = Path(__file__).parent / "demo_data" / "canned.csv"
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +87,7 @@ async def seed_demo(ctx: Context) -> bool:
     await knowledge.import_file(ctx, DEMO_KB)
     for path in sorted(DEMO_FLOWS.glob("*.yaml")):
         await flow_versions.install(ctx, path.read_text(encoding="utf-8"))
+    await canned_files.import_file(ctx, None, DEMO_CANNED.read_bytes(), "csv")  # the 话术库, one transaction
     return True
 
 

@@ -17,6 +17,7 @@ from typing import Any, ClassVar, TypeAlias, Union
 
 from kefu.conversations.status import Change, CloseReason, ConversationScope, Status
 from kefu.conversations.views import AttachmentView, ConversationView, MessageView
+from kefu.notes.views import NoteView
 
 __all__ = [
     "AttachmentView",
@@ -271,6 +272,57 @@ class FollowUpDue(_Wire):
     follow_up: dict[str, Any]
 
 
+@dataclass(frozen=True, slots=True)
+class NotificationsQueued(_Wire):
+    """Notifications to customers were written to the outbox; the notify worker sends them now rather
+    than at its next poll (the rows, not this event, are what counts: a lost event delays, never loses)."""
+
+    type: ClassVar[str] = "notifications"
+    ids: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class NoteAdded(_Wire):
+    """An agent wrote an internal note. Staff only: the hub never gives it to a customer's socket
+    (``web/hub.py``, ``STAFF_ONLY``) and no channel sender listens for it."""
+
+    type: ClassVar[str] = "note"
+    note: NoteView
+    scope: ConversationScope
+
+    @property
+    def conversation_id(self) -> int:
+        """The conversation the note belongs to."""
+        return self.note.conversation_id
+
+
+@dataclass(frozen=True, slots=True)
+class Mentioned(_Wire):
+    """A colleague was @mentioned in a note; only their own console sockets receive it."""
+
+    type: ClassVar[str] = "mention"
+    mention_id: int
+    user_id: int
+    conversation_id: int
+    note_id: int
+    by_user_id: int
+    by_name: str
+    excerpt: str
+
+
+@dataclass(frozen=True, slots=True)
+class StaffTyping(_Wire):
+    """An agent is typing in a conversation's reply box (``area="reply"``) or note box (``"note"``);
+    ephemeral, for colleagues following it (collision), never for the customer."""
+
+    type: ClassVar[str] = "staff_typing"
+    conversation_id: int
+    user_id: int
+    name: str
+    area: str
+    scope: ConversationScope
+
+
 ConversationEvent: TypeAlias = (
     MessageCreated
     | ConversationChanged
@@ -280,6 +332,9 @@ ConversationEvent: TypeAlias = (
     | QueueUpdate
     | ConversationTransferred
     | SupervisorAlert
+    | NoteAdded
+    | Mentioned
+    | StaffTyping
 )
 Event: TypeAlias = (
     ConversationEvent
@@ -293,6 +348,7 @@ Event: TypeAlias = (
     | TicketEventAdded
     | TicketAlert
     | FollowUpDue
+    | NotificationsQueued
 )
 
 EVENT_TYPES: tuple[type[Any], ...] = typing.get_args(Event)

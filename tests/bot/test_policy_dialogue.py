@@ -157,7 +157,11 @@ def test_a_fitting_journey_starts_before_small_talk_and_the_knowledge_base() -> 
     journeys = FakeJourneys()
     turn = _policy(journeys).respond("充值失败了，钱扣了", State(money_group_id=MONEY_GROUP))
     assert (turn.replies, turn.start_flow, turn.outcome, turn.handover) == ([], "recharge", "answered", None)
-    assert journeys.asked == [("充值失败了，钱扣了", 6)]  # the best entry it matched (above the clarify threshold)
+    # A match worth a suggestion at most (0.4) names no entry: only one the bot would answer with does.
+    assert journeys.asked == [("充值失败了，钱扣了", None)]
+    journeys.asked.clear()
+    _policy(journeys).respond("我充值了钱扣了但是余额没到账", State(money_group_id=MONEY_GROUP))
+    assert journeys.asked == [("我充值了钱扣了但是余额没到账", 6)]
     journeys.asked.clear()
     assert _policy(journeys).respond("量子力学", State()).start_flow is None
     assert journeys.asked == [("量子力学", None)]  # nothing matched well enough to name

@@ -130,6 +130,8 @@ def test_forgot_password_with_the_code_from_the_outbox(journey_server, demo_syst
     expect(widget.locator(".msg--mine .msg__text").last).to_have_text(MASKED_CODE)
     expect(widget.locator(".msg--mine .msg__status").last).not_to_have_text("发送中")
     expect(widget.locator(".thread")).not_to_contain_text(code)
+    # The step that asked for the code has passed: its 重新发送验证码 button no longer takes clicks.
+    expect(widget.locator(".bot-chip", has_text="重新发送验证码")).to_be_disabled()
     shot(customer, "1-forgot-password-widget")
 
     # The reset link went to the account's e-mail.

@@ -204,3 +204,10 @@ def test_a_button_label_is_a_button_even_when_it_is_a_cancel_word() -> None:
     first = _run(engine.start(""))
     assert engine.is_button(first.state, "结束")
     assert not engine.is_button(first.state, "算了")
+
+
+def test_slots_fill_from_earlier_messages_too() -> None:
+    engine = _engine(Backend(find_order=DEBITED))
+    first = _run(engine.start("充值没到账", ["我的订单是 202612010001", "你好"]))
+    assert first.state.slots["order_no"] == "202612010001"
+    assert _texts(first) == ["请输入验证码"]

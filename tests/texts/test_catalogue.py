@@ -24,6 +24,13 @@ SAMPLES: dict[str, str | int] = {
     "group": "支付售后",
     "id": 7,
     "conversation": 42,
+    "name": "王女士",
+    "number": "T20261202-0001",
+    "title": "洗衣机不脱水",
+    "reply": "师傅明天上门",
+    "link": "https://kefu.example.com/widget?ticket=T20261202-0001",
+    "unsubscribe": "https://kefu.example.com/notify/unsubscribe?token=abc",
+    "email": "wang@example.com",
 }
 CHANNELS = ("web", "app", *PLAIN_CHANNELS)
 CHINESE = re.compile(r"[\u4e00-\u9fff]")

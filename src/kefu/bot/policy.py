@@ -246,7 +246,9 @@ class Policy:
         if self.journeys is not None and intent is Intent.NONE:
             ranked = self.index.search(text, CANDIDATES)
             best = self._trusted(ranked, concerns)
-            fits = best is not None and best.confidence >= settings.clarify_threshold
+            # An entry starts its journey only when the bot would have answered with it: a weak match
+            # (worth a suggestion at most) must not send a customer down a journey they did not ask for.
+            fits = best is not None and best.confidence >= settings.answer_threshold
             flow = self.journeys.match(text, best.entry.id if best is not None and fits else None)
             if flow is not None:
                 return Turn([], start_flow=flow, outcome="answered", ranked=tuple(ranked))

@@ -14,7 +14,7 @@ from kefu.conversations import lifecycle, secrets, sending
 from kefu.conversations.status import CloseReason, ConversationScope, Status
 from kefu.conversations.views import ConversationView, MessageView, scope_of
 from kefu.errors import Conflict, InvalidInput, PermissionDenied
-from kefu.events import ConversationRead, MessageCreated, Typing
+from kefu.events import ConversationRead, MessageCreated, StaffTyping, Typing
 from kefu.security.access import load_visible, may_manage
 from kefu.security.principals import AgentPrincipal, CustomerPrincipal, Principal
 from kefu.storage.message_writer import NewAttachment
@@ -112,11 +112,11 @@ async def append_message(
 
 async def append_notice(uow: UnitOfWork, ctx: Context, conversation_id: int, phrase: Phrase) -> MessageView:
     """Store a system message in the open transaction: the catalogue text of ``phrase`` in the
-    conversation's locale and for its channel; the meta keeps ``text_code`` and ``text_params`` so a
-    channel (or a later re-render) can use them."""
+    conversation's locale and for its channel (in its skill group's own words if the group has them); the
+    meta keeps ``text_code`` and ``text_params`` so a channel (or a later re-render) can use them."""
     row = await conversation_repo.get(uow.session, conversation_id)
     assert row is not None
-    text = ctx.texts.say(phrase, row.locale, row.channel)
+    text = ctx.texts.say(phrase, row.locale, row.channel, row.skill_group_id)  # a group's own greeting wins
     return await append_message(uow, ctx, conversation_id, sender_kind="system", text=text, meta=phrase.meta())
 
 
@@ -193,10 +193,13 @@ async def mark_read(ctx: Context, principal: Principal, conversation_id: int, se
 
 
 async def typing(ctx: Context, principal: Principal, conversation_id: int) -> None:
-    """Tell the other side the caller is typing (not stored)."""
+    """Tell the other side the caller is typing (not stored). An agent typing a reply is also shown to
+    colleagues following the conversation (collision), by a staff-only event."""
     async with ctx.uow() as uow:
         conversation = await load_visible(uow.session, principal, conversation_id)
         if conversation.status == Status.CLOSED:
             return
         scope = scope_of(conversation)
     await ctx.bus.publish(Typing(conversation_id, principal.kind, principal.display_name, scope))
+    if isinstance(principal, AgentPrincipal):
+        await ctx.bus.publish(StaffTyping(conversation_id, principal.user_id, principal.display_name, "reply", scope))

@@ -72,6 +72,38 @@ async def list_outbox(
         return {"messages": await outbox.latest(session, to, limit)}
 
 
+class SmsIn(BaseModel):
+    """An SMS kefu sends a customer (its notifications, ``KEFU_SMS_PROVIDER=demo``)."""
+
+    to: str = Field(min_length=1, max_length=32)
+    text: str = Field(min_length=1, max_length=1000)
+    kind: str = Field(default="", max_length=32)
+
+
+class SmsOut(BaseModel):
+    """The SMS as kept in the outbox."""
+
+    id: int
+
+
+@router.post("/api/sms", response_model=SmsOut, tags=["outbox"])
+async def send_sms(request: Request) -> dict[str, Any]:
+    """The demo 'SMS gateway' for kefu's notifications: a signed request (like the actions) is kept in
+    the outbox, so /outbox shows it."""
+    system = system_of(request)
+    raw = await request.body()
+    if not system.gateway.genuine(raw, request):
+        raise HTTPException(401, "bad signature")
+    try:
+        sms = SmsIn.model_validate_json(raw)
+    except ValueError:
+        raise HTTPException(422, "expected {to, text, kind}") from None
+    async with system.store.session() as session:
+        message_id = await outbox.send_returning_id(session, system.clock.now(), "sms", sms.to.strip(), sms.text)
+        await session.commit()
+    return {"id": message_id}
+
+
 @router.get("/api/faults", response_model=FaultsOut, tags=["faults"])
 async def list_faults(request: Request) -> dict[str, Any]:
     """The faults in force."""

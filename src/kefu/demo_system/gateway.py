@@ -37,6 +37,13 @@ class Gateway:
         # for the first answer to be stored rather than run the action again.
         self.lock = asyncio.Lock()
 
+    def genuine(self, raw: bytes, request: Request) -> bool:
+        """Whether ``raw`` came signed by kefu (fresh timestamp, matching HMAC)."""
+        headers = request.headers
+        return signing.verify(
+            self._secret, headers.get("X-Kefu-Timestamp"), headers.get("X-Kefu-Signature"), raw, self._clock.now()
+        )
+
     async def handle(self, name: str, request: Request) -> JSONResponse:
         """Run the action ``name`` for a signed request."""
         raw = await request.body()

@@ -37,6 +37,14 @@ def send(
     )
 
 
+async def send_returning_id(session: AsyncSession, now: datetime, channel: str, recipient: str, body: str) -> int:
+    """Like :func:`send`, for a message that arrives from outside (kefu's SMS): its id once flushed."""
+    message = OutboxMessage(channel=channel, recipient=recipient, body=body, created_at=now)
+    session.add(message)
+    await session.flush()
+    return message.id
+
+
 async def latest(session: AsyncSession, to: str | None = None, limit: int = 50) -> list[dict[str, Any]]:
     """The newest messages first, optionally only those to one phone number or address."""
     query = select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(max(1, min(limit, MAX_LISTED)))

@@ -10,7 +10,7 @@ company's system does nothing twice.
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -100,13 +100,18 @@ class Engine:
         return pick(self.flow.name, self.locale)
 
     # ---- entry points -----------------------------------------------------------------------------
-    async def start(self, text: str) -> Progress:
-        """Begin the flow; slots whose values ``text`` already holds are filled."""
+    async def start(self, text: str, earlier: Sequence[str] = ()) -> Progress:
+        """Begin the flow; slots whose values ``text`` (else the customer's ``earlier`` messages, newest
+        first) already hold are filled."""
         state = RunState(step=self.flow.steps[0].id)
         for name, slot in self.flow.slots.items():
-            value = slot_types.prefill(slot, text, self.today)
-            if value is not None and slot.lookup is None:
-                state.slots[name] = value
+            if slot.lookup is not None:
+                continue
+            for said in (text, *earlier):
+                value = slot_types.prefill(slot, said, self.today)
+                if value is not None:
+                    state.slots[name] = value
+                    break
         return await self._run(state, [])
 
     def fits(self, state: RunState, text: str) -> bool:

@@ -49,6 +49,7 @@ class Library:
     def __init__(self) -> None:
         self.published: dict[str, Published] = {}
         self._versions: dict[int, Flow] = {}
+        self._numbers: dict[int, int] = {}  # version row id -> its number (a stored version never changes)
         self._keywords: list[tuple[str, str]] = []  # (compact keyword, key), longest first
         self._patterns: list[tuple[re.Pattern[str], str]] = []
         self._entries: dict[str, str] = {}  # compact entry question -> key
@@ -66,6 +67,7 @@ class Library:
                 continue
             published[row.key] = Published(row.id, row.version, flow)
             self._versions[row.id] = flow
+            self._numbers[row.id] = row.version
         self.use(published)
 
     @classmethod
@@ -105,7 +107,19 @@ class Library:
                 return None
             flow = parse(row.source)
             self._versions[version_id] = flow
+            self._numbers[version_id] = row.version
         return flow
+
+    async def number(self, ctx: Context, version_id: int) -> int:
+        """The version number of a version row (0 if there is no such row), read once."""
+        number = self._numbers.get(version_id)
+        if number is None:
+            async with ctx.uow() as uow:
+                row = await flow_repo.get_version(uow.session, version_id)
+            if row is None:
+                return 0
+            number = self._numbers[version_id] = row.version
+        return number
 
     def match(self, text: str, entry_question: str | None = None) -> str | None:
         """The key of the flow whose trigger ``text`` (or the knowledge entry it matched) fits, if any."""

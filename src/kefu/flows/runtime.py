@@ -13,7 +13,8 @@ import asyncio
 import json
 import logging
 import re
-from collections.abc import Awaitable, Callable
+import time
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -57,18 +58,53 @@ class Customer:
     channel: str
 
 
+@dataclass(frozen=True, slots=True)
+class TurnTiming:
+    """How long one customer message's flow turn took, for benchmarks and monitoring.
+
+    ``started`` and ``ended`` are ``time.perf_counter()`` readings: from when the bot took the customer's
+    message (the event's arrival, when the bot service passes it; else the start of the turn) to just
+    after the turn's messages were committed and their events published. ``backend_ms`` is the part spent
+    waiting on the company's system (every action call of the turn), so ``ended - started`` minus it is
+    kefu's own time. ``last_seq`` is the sequence number of the turn's last message (0 if it stored none).
+    """
+
+    conversation_id: int
+    started: float
+    ended: float
+    backend_ms: float
+    last_seq: int
+
+
+# Told of every turn of a running or starting flow once it has committed (``FlowRuntime.observer``).
+TurnObserver = Callable[[TurnTiming], None]
 ActionCaller = Callable[[Context, str, dict[str, str], str, dict[str, Any]], Awaitable[CallResult]]
 # The bot's answer to a side question asked in the middle of a flow: its messages, or None.
 SideAnswer = Callable[[str], Awaitable[list[Said] | None]]
 
 
+class _Spent:
+    """The backend time of one turn, summed over its action calls (only while someone observes)."""
+
+    __slots__ = ("ms",)
+
+    def __init__(self) -> None:
+        self.ms = 0.0
+
+
 class FlowRuntime:
-    """One per node: the flow library and the turns of running flows."""
+    """One per node: the flow library and the turns of running flows.
+
+    ``observer``, when set (``bench/flows.py`` sets it), is called with a :class:`TurnTiming` after each
+    turn that :meth:`begin` or :meth:`take` committed; it must be quick and must not raise. None (the
+    default) costs nothing.
+    """
 
     def __init__(self, ctx: Context, caller: ActionCaller) -> None:
         self.ctx = ctx
         self.caller = caller
         self.library = Library()
+        self.observer: TurnObserver | None = None
         self._expiry: asyncio.Task[None] | None = None
 
     async def start(self) -> Callable[[], None]:
@@ -98,8 +134,8 @@ class FlowRuntime:
                 log.exception("expiring idle flows failed")
 
     # ---- turns -------------------------------------------------------------------------------------
-    def engine(self, flow: Flow, run_id: int, who: Customer) -> Engine:
-        """An engine for one turn of ``run_id``."""
+    def engine(self, flow: Flow, run_id: int, who: Customer, spent: _Spent | None = None) -> Engine:
+        """An engine for one turn of ``run_id`` (its calls' backend time added to ``spent``, if given)."""
 
         async def call(action: str, params: dict[str, str], key: str) -> CallResult:
             context = {
@@ -108,7 +144,10 @@ class FlowRuntime:
                 "flow": flow.key,
                 "locale": who.locale,
             }
-            return await self.caller(self.ctx, action, params, key, context)
+            result = await self.caller(self.ctx, action, params, key, context)
+            if spent is not None:
+                spent.ms += result.backend_ms
+            return result
 
         today = self.ctx.clock.now().date()
         return Engine(
@@ -120,11 +159,44 @@ class FlowRuntime:
         async with self.ctx.uow() as uow:
             return await flow_repo.active_run(uow.session, conversation_id)
 
-    async def begin(self, key: str, who: Customer, text: str, *, first: list[Said] | None = None) -> bool:
-        """Start flow ``key`` (its trigger fitted ``text``); False if no such flow is published."""
+    async def begin(
+        self,
+        key: str,
+        who: Customer,
+        text: str,
+        *,
+        earlier: Sequence[str] = (),
+        first: list[Said] | None = None,
+        received: float | None = None,
+    ) -> bool:
+        """Start flow ``key`` (its trigger fitted ``text``; ``earlier``: the customer's previous messages,
+        newest first, which may hold slot values too); False if no such flow is published.
+
+        ``received`` is when the bot took the customer's message (``time.perf_counter()``), for the observer.
+        """
+        observer = self.observer
+        started = received if received is not None else time.perf_counter() if observer is not None else 0.0
+        spent = _Spent() if observer is not None else None
+        last_seq = await self._begin(key, who, text, earlier, first, spent)
+        if last_seq is None:
+            return False
+        if observer is not None and spent is not None:
+            observer(TurnTiming(who.conversation_id, started, time.perf_counter(), spent.ms, last_seq))
+        return True
+
+    async def _begin(
+        self,
+        key: str,
+        who: Customer,
+        text: str,
+        earlier: Sequence[str],
+        first: list[Said] | None,
+        spent: _Spent | None,
+    ) -> int | None:
+        """Start flow ``key``; the sequence number of its first turn's last message (None: not published)."""
         published = self.library.published.get(key)
         if published is None:
-            return False
+            return None
         now = self.ctx.clock.now()
         async with self.ctx.uow() as uow:
             run = FlowRun(
@@ -141,13 +213,31 @@ class FlowRuntime:
             await uow.session.flush()
             run_id = run.id
             await uow.commit()
-        progress = await self.engine(published.flow, run_id, who).start(text)
+        progress = await self.engine(published.flow, run_id, who, spent).start(text, earlier)
         progress.said[:0] = first or []
-        await self._commit(run_id, published.flow, published.version, who, progress, None)
-        return True
+        return await self._commit(run_id, published.flow, published.version, who, progress, spent)
 
-    async def take(self, run: FlowRun, who: Customer, text: str, meta: dict[str, Any], side: SideAnswer) -> None:
-        """The customer wrote ``text`` while ``run`` waits for them."""
+    async def take(
+        self,
+        run: FlowRun,
+        who: Customer,
+        text: str,
+        meta: dict[str, Any],
+        side: SideAnswer,
+        *,
+        received: float | None = None,
+    ) -> None:
+        """The customer wrote ``text`` while ``run`` waits for them (``received``: see :meth:`begin`)."""
+        observer = self.observer
+        started = received if received is not None else time.perf_counter() if observer is not None else 0.0
+        spent = _Spent() if observer is not None else None
+        last_seq = await self._take(run, who, text, meta, side, spent)
+        if observer is not None and spent is not None and last_seq is not None:
+            observer(TurnTiming(who.conversation_id, started, time.perf_counter(), spent.ms, last_seq))
+
+    async def _take(
+        self, run: FlowRun, who: Customer, text: str, meta: dict[str, Any], side: SideAnswer, spent: _Spent | None
+    ) -> int | None:
         flow = await self.library.version(self.ctx, run.flow_version_id)
         sealed_id = meta.get("sealed")
         if isinstance(sealed_id, int):
@@ -158,11 +248,11 @@ class FlowRuntime:
         version = await self._version_number(run.flow_version_id)
         if flow is None:
             await self._end_quietly(run.id, "flow_missing")
-            return
+            return None
         state = RunState.from_json(run.state)
-        engine = self.engine(flow, run.id, who)
+        engine = self.engine(flow, run.id, who, spent)
         progress = await self.respond(engine, state, text, side)
-        await self._commit(run.id, flow, version, who, progress, run.status)
+        return await self._commit(run.id, flow, version, who, progress, spent)
 
     async def respond(self, engine: Engine, state: RunState, text: str, side: SideAnswer) -> Progress | Switch:
         """The flow's turn for the customer's ``text``: cancel, a person, the step's answer, another
@@ -185,9 +275,7 @@ class FlowRuntime:
         return await engine.answer(state, text)
 
     async def _version_number(self, version_id: int) -> int:
-        async with self.ctx.uow() as uow:
-            row = await flow_repo.get_version(uow.session, version_id)
-        return row.version if row is not None else 0
+        return await self.library.number(self.ctx, version_id)  # kept by the library: no query per turn
 
     async def _end_quietly(self, run_id: int, reason: str) -> None:
         async with self.ctx.uow() as uow:
@@ -203,8 +291,9 @@ class FlowRuntime:
         version: int,
         who: Customer,
         progress: Progress | Switch,
-        _previous: str | None,
-    ) -> None:
+        spent: _Spent | None = None,
+    ) -> int:
+        """Store the turn; the sequence number of its last message (0 if it stored none)."""
         switch = progress if isinstance(progress, Switch) else None
         if switch is not None:
             progress = switch.ending
@@ -213,22 +302,26 @@ class FlowRuntime:
             conversation = await conversation_repo.get_for_update(uow.session, who.conversation_id)
             run = await uow.session.get(FlowRun, run_id)
             if conversation is None or run is None or run.status != flow_repo.ACTIVE:
-                return
+                return 0
             if conversation.status != Status.BOT:  # a person has it now: the flow stops, silently
                 run.status, run.end_reason, run.ended_at = "cancelled", "taken_over", self.ctx.clock.now()
                 await flow_repo.drop_sealed(uow.session, who.conversation_id)
                 await uow.commit()
-                return
+                return 0
             scope = scope_of(conversation)
+            last_seq = 0
             for said in progress.said:
-                await append_message(
+                view = await append_message(
                     uow, self.ctx, who.conversation_id, sender_kind="bot", text=said.text, meta=said.meta, scope=scope
                 )
+                last_seq = view.seq
             conversation.bot_failures = 0
             await self._save(uow, conversation, run, flow, version, who, progress)
             await uow.commit()
         if switch is not None:
-            await self.begin(switch.key, who, switch.text)
+            started = await self._begin(switch.key, who, switch.text, (), None, spent)
+            return last_seq if started is None else started or last_seq
+        return last_seq
 
     async def _save(
         self,
@@ -312,7 +405,7 @@ class FlowRuntime:
                 continue
             who = Customer(conversation_id, conversation.customer_id, conversation.locale, conversation.channel)
             progress = self.engine(flow, run_id, who).expire(RunState.from_json(raw))
-            await self._commit(run_id, flow, await self._version_number(version_id), who, progress, None)
+            await self._commit(run_id, flow, await self._version_number(version_id), who, progress)
             ended += 1
         return ended
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from kefu.context import Context
 from kefu.errors import InvalidInput, NotFound
+from kefu.events import TextsChanged
 from kefu.routing import hours
 from kefu.routing.assignment import STRATEGIES
 from kefu.storage.repositories import users as user_repo
@@ -100,6 +101,8 @@ async def configure(ctx: Context, group_id: int, changes: GroupSettings) -> dict
             group.hours = None
         elif stored_hours is not None:
             group.hours = stored_hours
+        if changes.always_open or stored_hours is not None:  # greetings may say {hours}: text books reload
+            uow.emit(TextsChanged("group.hours", "*", overridden=True))
         await uow.commit()
         return group_dict(group)
 

@@ -137,3 +137,33 @@ def dump(spec: dict[str, Any] | None) -> str | None:
         return None
     from_spec(spec)
     return json.dumps(spec, ensure_ascii=False, sort_keys=True)
+
+
+_DAY_NAMES = {
+    "zh-CN": ("周一", "周二", "周三", "周四", "周五", "周六", "周日"),
+    "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
+}
+
+
+def describe(business: BusinessHours, locale: str) -> str:
+    """The weekly hours as a customer reads them: ``周一至周五 09:00–18:00；周六 10:00–16:00`` (consecutive
+    days with the same periods joined), for canned replies' ``{服务时间}`` and greetings."""
+    english = locale == "en"
+    if business.always_open:
+        return "open 24/7" if english else "全天 24 小时"
+    names = _DAY_NAMES["en" if english else "zh-CN"]
+    runs: list[tuple[int, int, tuple[Period, ...]]] = []
+    for day in range(7):
+        periods = business.weekly.get(day, ())
+        if runs and runs[-1][2] == periods and runs[-1][1] == day - 1:
+            runs[-1] = (runs[-1][0], day, periods)
+        else:
+            runs.append((day, day, periods))
+    parts = []
+    for first, last, periods in runs:
+        if not periods:
+            continue
+        days = names[first] if first == last else f"{names[first]}{'–' if english else '至'}{names[last]}"
+        spans = ", ".join(f"{start:%H:%M}–{end:%H:%M}" if end else f"{start:%H:%M}–24:00" for start, end in periods)
+        parts.append(f"{days} {spans}")
+    return ("; " if english else "；").join(parts) or ("closed" if english else "暂无服务时间")

@@ -18,6 +18,9 @@ from kefu.context import Context
 from kefu.conversations import lifecycle
 from kefu.conversations.status import WAITING_STATUSES, CloseReason
 from kefu.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from kefu.notify import actions as notify_actions
+from kefu.notify import links, outbox
+from kefu.notify.kinds import Kind
 from kefu.routing import notices
 from kefu.security.access import load_visible, require_agent
 from kefu.security.principals import AgentPrincipal, CustomerPrincipal, Principal
@@ -139,6 +142,9 @@ async def leave(
             text=text,
             leave_message_id=row.id,
         )
+        # The contact becomes the customer's (unverified) address; a new e-mail address gets the link
+        # that confirms it, so the answer can be e-mailed (kefu.notify).
+        await notify_actions.remember_contact(uow, ctx, customer.customer_id, contact)
         view = LeaveMessageView.of(row)
         await uow.commit()
     return view
@@ -221,6 +227,7 @@ async def answer(ctx: Context, principal: Principal, message_id: int, text: str)
         await ticket_sources.leave_answered(
             uow, ctx, customer_id=row.customer_id, leave_message_id=row.id, agent_id=agent.user_id, answer=text
         )
+        await _notify(uow, ctx, row, agent.display_name)
         view = LeaveMessageView.of(row)
         await uow.commit()
     return view
@@ -235,6 +242,24 @@ async def _deliver(uow: UnitOfWork, ctx: Context, row: LeaveMessage, by: str) ->
     # How the answer reads in the customer's conversation: who answered, which message, the answer.
     await notices.say(uow, ctx, conversation.id, "leave.answered", agent=by, question=row.text[:40], answer=row.answer)
     row.delivered_at = ctx.clock.now()
+
+
+async def _notify(uow: UnitOfWork, ctx: Context, row: LeaveMessage, by: str) -> None:
+    """Also tell the customer outside the chat (their verified e-mail / phone), in this transaction."""
+    locale = None
+    if row.conversation_id is not None:
+        conversation = await conversation_repo.get(uow.session, row.conversation_id)
+        locale = conversation.locale if conversation is not None else None
+    params = {"agent": by, "question": row.text[:40], "answer": row.answer or "", "link": links.chat(ctx.settings)}
+    await outbox.enqueue(
+        uow,
+        ctx,
+        customer_id=row.customer_id,
+        kind=Kind.LEAVE_ANSWERED,
+        params=params,
+        ref=f"leave:{row.id}",
+        locale=locale,
+    )
 
 
 async def deliver_pending(ctx: Context, customer_id: int, channel: str) -> int:

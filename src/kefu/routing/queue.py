@@ -147,14 +147,16 @@ def status_of(
     cid = waiting.conversation_id
 
     def status(eta: int | None, kind: str, phrase: Phrase, offer_leave: bool) -> QueueStatus:
-        text = texts.say(phrase, waiting.locale, waiting.channel)
+        text = texts.say(phrase, waiting.locale, waiting.channel, waiting.skill_group_id)
         return QueueStatus(cid, queued, position, eta, kind, text, offer_leave, scope, phrase)
 
     if not state.is_open:
         group = state.group
-        if group is not None and group.off_hours_text:  # the group's own words, as its admin wrote them
+        phrase = off_hours_phrase(group, now, waiting.locale)
+        own = texts.group_wording(phrase.code, waiting.locale, waiting.channel, waiting.skill_group_id)
+        if own is None and group is not None and group.off_hours_text:  # the group's routing-settings text
             return QueueStatus(cid, queued, position, None, "closed", group.off_hours_text, True, scope)
-        return status(None, "closed", off_hours_phrase(group, now, waiting.locale), True)
+        return status(None, "closed", phrase, True)
     if state.slots <= 0:
         return status(None, "no_agents", NO_AGENTS, True)
     eta = state.eta(position)
@@ -178,7 +180,11 @@ async def status_for(session: AsyncSession, conversation: Conversation, now: dat
                 return status
     current = conversation.status
     phrase = STATUS_PHRASES.get(Status(current))
-    text = texts.say(phrase, conversation.locale, conversation.channel) if phrase is not None else ""
+    text = (
+        texts.say(phrase, conversation.locale, conversation.channel, conversation.skill_group_id)
+        if phrase is not None
+        else ""
+    )
     return QueueStatus(conversation.id, current, 0, None, current, text, False, scope_of(conversation), phrase)
 
 

@@ -114,6 +114,13 @@ class Customer(Base):
     display_name: Mapped[str] = mapped_column(String(100), default="")
     is_vip: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Where kefu may notify the customer outside the chat (kefu.notify): an address is used only once
+    # verified, and never after the customer opted out.
+    email: Mapped[str | None] = mapped_column(String(254), nullable=True)
+    email_verified: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    phone: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    phone_verified: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    notify_opt_out: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class CustomerIdentity(Base):
@@ -561,3 +568,128 @@ class FollowUp(Base):
     dismissed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+# ---- canned replies (话术库) and per-group greetings (issue 11, migration 0010) ----------------------
+
+
+class CannedFolder(Base):
+    """A folder of canned replies; its scope says who sees it: ``personal`` (its owner), ``team`` (the
+    members of one skill group) or ``organisation`` (every console user)."""
+
+    __tablename__ = "canned_folders"
+    id: Mapped[int] = mapped_column(ID, primary_key=True)
+    scope: Mapped[str] = mapped_column(String(16))  # personal, team, organisation
+    name: Mapped[str] = mapped_column(String(100))
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), nullable=True)
+    skill_group_id: Mapped[int | None] = mapped_column(ForeignKey("skill_groups.id", ondelete="CASCADE"), nullable=True)
+    sort: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class CannedReply(Base):
+    """One canned reply: a title, an optional ``/shortcut``, its text with ``{variables}``, and the pinyin
+    initials of its title (``催发货`` → ``cfh``) computed on save so ``/cfh`` finds it with one query."""
+
+    __tablename__ = "canned_replies"
+    id: Mapped[int] = mapped_column(ID, primary_key=True)
+    folder_id: Mapped[int] = mapped_column(ForeignKey("canned_folders.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(100))
+    shortcut: Mapped[str] = mapped_column(String(32), default="", server_default="")
+    text: Mapped[str] = mapped_column(Text)
+    initials: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    sort: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class GreetingOverride(Base):
+    """A skill group's own wording of an automatic greeting (welcome, off-hours, agent joined, closing),
+    for one channel or (``channel`` empty) every channel; it wins over the organisation's override."""
+
+    __tablename__ = "greeting_overrides"
+    __table_args__ = (
+        UniqueConstraint("skill_group_id", "channel", "code", "locale", name="uq_greeting_overrides_key"),
+    )
+    id: Mapped[int] = mapped_column(ID, primary_key=True)
+    skill_group_id: Mapped[int] = mapped_column(ForeignKey("skill_groups.id", ondelete="CASCADE"))
+    channel: Mapped[str] = mapped_column(String(16), default="", server_default="")
+    code: Mapped[str] = mapped_column(String(64))
+    locale: Mapped[str] = mapped_column(String(16))
+    text: Mapped[str] = mapped_column(Text)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+# ---- notifications to customers (kefu.notify) ------------------------------------------------------
+
+
+class Notification(Base):
+    """One e-mail or SMS to a customer: the outbox row written in the transaction of the change that
+    causes it, sent after commit by the notify worker (``pending`` → ``sending`` → ``sent`` | ``failed``).
+
+    The text is rendered when the row is written (what the admin view shows is what was sent);
+    ``params`` keeps the values an SMS provider's own template needs. ``attempts``, ``next_attempt_at``
+    and ``last_error`` drive retries with backoff; ``lease_until`` lets a crashed sender's claim lapse.
+    """
+
+    __tablename__ = "notifications"
+    __table_args__ = (Index("ix_notifications_status_due", "status", "next_attempt_at"),)
+    id: Mapped[int] = mapped_column(ID, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    channel: Mapped[str] = mapped_column(String(8))
+    customer_id: Mapped[int | None] = mapped_column(
+        ForeignKey("customers.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    recipient: Mapped[str] = mapped_column(String(254))
+    locale: Mapped[str] = mapped_column(String(16))
+    subject: Mapped[str] = mapped_column(Text, default="")
+    body: Mapped[str] = mapped_column(Text)
+    params: Mapped[str] = mapped_column(Text, default="{}")
+    ref: Mapped[str] = mapped_column(String(64), default="")
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+# ---- internal notes and mentions (issue 11) ---------------------------------------------------------
+
+
+class ConversationNote(Base):
+    """An agent's internal note in a conversation. A table of its own rather than a flagged message:
+    nothing that serves customers (history, catch-up, channel senders, exports of transcripts) reads
+    this table, so a note cannot reach a customer by a forgotten filter. ``after_seq`` is the
+    conversation's last message number when the note was written: where the note sits in the thread."""
+
+    __tablename__ = "conversation_notes"
+    __table_args__ = (Index("ix_conversation_notes_conversation_id_id", "conversation_id", "id"),)
+    id: Mapped[int] = mapped_column(ID, primary_key=True)
+    conversation_id: Mapped[int] = mapped_column(ForeignKey("conversations.id"))
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    body: Mapped[str] = mapped_column(Text)
+    after_seq: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    author: Mapped[User] = relationship(lazy="joined")
+
+
+class NoteMention(Base):
+    """A colleague @mentioned in a note; ``read_at`` is set once they opened the conversation."""
+
+    __tablename__ = "note_mentions"
+    __table_args__ = (
+        UniqueConstraint("note_id", "user_id", name="uq_note_mentions_note_user"),
+        Index("ix_note_mentions_user_id_read_at", "user_id", "read_at"),
+    )
+    id: Mapped[int] = mapped_column(ID, primary_key=True)
+    note_id: Mapped[int] = mapped_column(ForeignKey("conversation_notes.id"))
+    conversation_id: Mapped[int] = mapped_column(ForeignKey("conversations.id"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    note: Mapped[ConversationNote] = relationship(lazy="joined")

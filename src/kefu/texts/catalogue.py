@@ -260,6 +260,92 @@ _TEXTS = (
         "客服 {agent} 回复了您的留言「{question}」：{answer}",
         "{agent} replied to your message “{question}”: {answer}",
     ),
+    # ---- notifications outside the chat (kefu.notify: e-mail subject and body, SMS) ---------------
+    _text(
+        "notify.footer",
+        "——\n此邮件由系统自动发送，请勿直接回复。不想再收到通知？退订：{unsubscribe}",
+        "——\nThis message was sent automatically; please do not reply. To stop receiving notifications: {unsubscribe}",
+    ),
+    _text("notify.leave_answered.subject", "您的留言有了回复", "Your message has been answered"),
+    _text(
+        "notify.leave_answered.body",
+        "{name}，您好：\n\n客服 {agent} 回复了您的留言「{question}」：\n\n{answer}\n\n如需继续咨询，请访问 {link}",
+        "Hello {name},\n\n{agent} replied to your message “{question}”:\n\n{answer}\n\n"
+        "To continue the conversation, visit {link}",
+    ),
+    _text(
+        "notify.leave_answered.sms",
+        "{name}您好，客服已回复您的留言，详情请查看邮件或在线客服。",
+        "Hello {name}, we have replied to your message; see your e-mail or our online chat.",
+    ),
+    _text("notify.ticket_created.subject", "工单 {number} 已创建", "Ticket {number} created"),
+    _text(
+        "notify.ticket_created.body",
+        "{name}，您好：\n\n我们已为您创建工单 {number}「{title}」，会尽快处理。您可以随时查看进度：{link}",
+        "Hello {name},\n\nWe have opened ticket {number} “{title}” for you and will work on it soon. "
+        "Follow its progress at {link}",
+    ),
+    _text(
+        "notify.ticket_created.sms",
+        "您的工单 {number} 已创建，我们会尽快处理。",
+        "Your ticket {number} has been created; we will work on it soon.",
+    ),
+    _text("notify.ticket_replied.subject", "工单 {number} 有新回复", "New reply on ticket {number}"),
+    _text(
+        "notify.ticket_replied.body",
+        "{name}，您好：\n\n您的工单 {number}「{title}」有新回复：\n\n{reply}\n\n查看或补充信息：{link}",
+        "Hello {name},\n\nThere is a new reply on your ticket {number} “{title}”:\n\n{reply}\n\n"
+        "View it or add information: {link}",
+    ),
+    _text(
+        "notify.ticket_replied.sms",
+        "您的工单 {number} 有新回复，请查看。",
+        "There is a new reply on your ticket {number}.",
+    ),
+    _text("notify.ticket_pending.subject", "工单 {number} 等待您的回复", "Ticket {number} is waiting for you"),
+    _text(
+        "notify.ticket_pending.body",
+        "{name}，您好：\n\n您的工单 {number}「{title}」需要您补充信息后我们才能继续处理。请查看：{link}",
+        "Hello {name},\n\nWe need more information from you to continue with ticket {number} “{title}”. "
+        "Please see {link}",
+    ),
+    _text(
+        "notify.ticket_pending.sms",
+        "您的工单 {number} 等待您补充信息，请查看。",
+        "Ticket {number} is waiting for information from you.",
+    ),
+    _text("notify.ticket_resolved.subject", "工单 {number} 已解决", "Ticket {number} resolved"),
+    _text(
+        "notify.ticket_resolved.body",
+        "{name}，您好：\n\n您的工单 {number}「{title}」已解决。如问题仍未解决，可在此重新打开：{link}",
+        "Hello {name},\n\nYour ticket {number} “{title}” has been resolved. "
+        "If the problem is still there, reopen it at {link}",
+    ),
+    _text(
+        "notify.ticket_resolved.sms",
+        "您的工单 {number} 已解决，如有问题可重新打开。",
+        "Your ticket {number} has been resolved; reopen it if the problem persists.",
+    ),
+    _text("notify.verify_email.subject", "请确认您的邮箱地址", "Please confirm your e-mail address"),
+    _text(
+        "notify.verify_email.body",
+        "您好：\n\n您在我们的在线客服留下了这个邮箱地址。确认后，我们会把回复和进度通知发到这里：\n\n{link}\n\n"
+        "如果不是您本人操作，请忽略此邮件。",
+        "Hello,\n\nThis address was left with our online customer service. Confirm it and we will send "
+        "replies and progress updates here:\n\n{link}\n\nIf this was not you, please ignore this message.",
+    ),
+    _text("notify.verify_email.sms", "请查收确认邮件。", "Please check your e-mail to confirm it."),
+    _text(
+        "notify.page.unsubscribed",
+        "您已退订，我们不会再通过邮件或短信通知您。",
+        "You have been unsubscribed: we will no longer notify you by e-mail or SMS.",
+    ),
+    _text(
+        "notify.page.verified",
+        "邮箱 {email} 已确认，我们会把回复和进度通知发到这里。",
+        "{email} is confirmed: we will send replies and progress updates there.",
+    ),
+    _text("notify.page.invalid", "链接无效或已过期。", "This link is not valid or has expired."),
     # ---- channels that show plain text only ----------------------------------------------------
     _text("channel.choose_by_number", "回复数字选择：", "Reply with a number to choose:"),
     # ---- for agents and supervisors ---------------------------------------------------------------

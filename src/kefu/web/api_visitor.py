@@ -10,6 +10,7 @@ from kefu.channels import web as web_channel
 from kefu.conversations import actions, customers
 from kefu.errors import PermissionDenied
 from kefu.security.principals import CustomerPrincipal
+from kefu.texts import Phrase
 from kefu.web.deps import CtxDep, PrincipalDep
 from kefu.web.responses import ConversationEnvelope, CustomerEnvelope, VisitorSessionOut
 from kefu.web.schemas import ConversationOpenIn, VisitorProfileIn, VisitorSessionIn
@@ -34,7 +35,8 @@ async def open_session(body: VisitorSessionIn, ctx: CtxDep, request: Request) ->
     welcome text in the widget's ``lang``."""
     visitor = await web_channel.open_visitor(ctx, body.token, body.name)
     locale = ctx.texts.locale_for(body.lang)
-    welcome = ctx.texts.render("chat.welcome", locale, visitor.principal.channel)
+    # The page's skill group (``data-group`` on the embed script) may have its own welcome.
+    welcome = ctx.texts.say(Phrase("chat.welcome"), locale, visitor.principal.channel, body.group_id)
     menu = [{"label": item.label, "send": item.label} for item in request.app.state.flows.library.menu(locale)]
     return {**visitor_dict(visitor.token, visitor.principal), "locale": locale, "welcome": welcome, "menu": menu}
 

@@ -34,9 +34,12 @@ from kefu.events import (
     ConversationTransferred,
     Event,
     FollowUpDue,
+    Mentioned,
     MessageCreated,
+    NoteAdded,
     PresenceChanged,
     QueueUpdate,
+    StaffTyping,
     SupervisorAlert,
     TicketAlert,
     TicketChanged,
@@ -44,12 +47,17 @@ from kefu.events import (
     Typing,
 )
 from kefu.security.access import audience, can_view, may_view_directly
-from kefu.security.principals import CustomerPrincipal, Principal
+from kefu.security.principals import AgentPrincipal, CustomerPrincipal, Principal
 from kefu.storage.repositories import messages as message_repo
+from kefu.web.viewers import Viewers
 
 log = logging.getLogger(__name__)
 QUEUE_LIMIT = 2000
 CATCH_UP_PAGE = 200
+# Events for staff only (internal notes, mentions, colleagues typing): whoever the lookup finds, a
+# customer's socket never receives them. The one rule for the sockets; REST refuses customers in
+# ``notes.actions`` and the customer-facing reads never touch the notes table.
+STAFF_ONLY: tuple[type[Event], ...] = (NoteAdded, Mentioned, StaffTyping)
 
 
 def encode(frame: dict[str, Any]) -> str:
@@ -117,6 +125,7 @@ class Hub:
         self._agents: set[Connection] = set()
         self._supervisors: set[Connection] = set()
         self._followers: dict[int, set[Connection]] = {}
+        self.viewers = Viewers()
 
     # ---- the index ------------------------------------------------------------------------------
 
@@ -148,6 +157,7 @@ class Hub:
                 _discard(self._by_group, group_id, connection)
         for conversation_id in list(connection.wanted):
             _discard(self._followers, conversation_id, connection)
+        self.view(connection, None)
 
     def follow(self, connection: Connection, conversation_id: int, after_seq: int) -> None:
         """Start sending a conversation to the socket (the access policy must have allowed it)."""
@@ -160,6 +170,25 @@ class Hub:
         connection.wanted.discard(conversation_id)
         connection.last_seq.pop(conversation_id, None)
         _discard(self._followers, conversation_id, connection)
+        if self.viewers.viewing(connection) == conversation_id:
+            self.view(connection, None)
+
+    def view(self, connection: Connection, conversation_id: int | None) -> None:
+        """A console opened ``conversation_id`` (None: none); its colleagues following it are told.
+
+        The caller checked the access policy for ``conversation_id``; the socket also gets the list.
+        """
+        for changed in self.viewers.set(connection, conversation_id):
+            frame = Frame(self.viewers.frame(changed))
+            recipients = self.staff_followers(changed)
+            if changed == conversation_id:
+                recipients.add(connection)
+            for recipient in recipients:
+                recipient.push(frame)
+
+    def staff_followers(self, conversation_id: int) -> set[Connection]:
+        """The console sockets following a conversation (the policy allowed each one's subscribe)."""
+        return {c for c in self._followers.get(conversation_id, ()) if isinstance(c.principal, AgentPrincipal)}
 
     def followers(self, conversation_id: int) -> set[Connection]:
         """The sockets following a conversation."""
@@ -184,6 +213,8 @@ class Hub:
         if not self.connections:
             return
         recipients = await self._recipients(event)
+        if isinstance(event, STAFF_ONLY):
+            recipients = [c for c in recipients if isinstance(c.principal, AgentPrincipal)]
         if not recipients:
             return
         outgoing = Outgoing(event, encode(event.to_wire()))
@@ -199,6 +230,13 @@ class Hub:
             return self.allowed_agents(event.scope) | self._by_user.get(event.to_user_id or 0, set())
         if isinstance(event, ConversationChanged):
             return await self._on_change(event)
+        if isinstance(event, NoteAdded):
+            return self.staff_followers(event.conversation_id)
+        if isinstance(event, Mentioned):
+            return set(self._by_user.get(event.user_id, ()))
+        if isinstance(event, StaffTyping):
+            followers = self.staff_followers(event.conversation_id)
+            return {c for c in followers if not _is_user(c.principal, event.user_id)}  # not the typist
         if isinstance(event, QueueUpdate):
             customer = self._by_customer.get(event.scope.customer_id, set())
             return self.followers(event.conversation_id) | customer | self.allowed_agents(event.scope)
@@ -319,6 +357,10 @@ class Hub:
         if announce:
             frame = {"type": "subscribed", "conversation_id": conversation_id, "last_seq": last}
             await connection.websocket.send_text(encode(frame))
+
+
+def _is_user(principal: Principal, user_id: int) -> bool:
+    return isinstance(principal, AgentPrincipal) and principal.user_id == user_id
 
 
 def _discard(index: dict[int, set[Connection]], key: int, connection: Connection) -> None:

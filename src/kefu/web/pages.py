@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from kefu import __version__
-from kefu.texts import TextBook
+from kefu.texts import Phrase, TextBook
 from kefu.web.deps import SESSION_COOKIE
 
 router = APIRouter(include_in_schema=False)
@@ -48,7 +48,9 @@ async def widget(request: Request) -> HTMLResponse:
     """The chat itself, loaded by the embed script in an iframe (or opened full-page on a phone)."""
     texts: TextBook = request.app.state.ctx.texts
     locale = page_locale(request)
-    welcome = texts.render("chat.welcome", locale)  # the organisation's wording, if it has one
+    group = request.query_params.get("group", "")
+    group_id = int(group) if group.isdigit() else None  # the page's skill group may have its own welcome
+    welcome = texts.say(Phrase("chat.welcome"), locale, "web", group_id)
     menu = request.app.state.flows.library.menu(locale)  # the self-service journeys, as buttons
     response = _render(request, "widget.html", welcome=welcome, menu=menu)
     response.headers["Content-Security-Policy"] = (
@@ -111,6 +113,12 @@ async def bot_settings_page(request: Request) -> Response:
 async def texts_page(request: Request) -> Response:
     """The organisation's texts: the catalogue's wording and the admins' own, per locale."""
     return _console_page(request, "texts.html")
+
+
+@router.get("/console/canned")
+async def canned_page(request: Request) -> Response:
+    """The 话术库: canned replies by folder and scope, import/export, and the groups' own greetings."""
+    return _console_page(request, "canned.html")
 
 
 @router.get("/console/integrations")

@@ -404,6 +404,64 @@ class MissedListOut(Out):
     missed: list[MissedOut]
 
 
+# ---- internal notes and mentions (staff only) ----------------------------------------------------
+
+
+class NoteOut(Out):
+    """An internal note (the ``NoteView``): never shown to the customer."""
+
+    id: int
+    conversation_id: int
+    author_id: int
+    author_name: str
+    body: str
+    after_seq: int = Field(description="the conversation's last message number when written: its place in the thread")
+    mention_ids: list[int]
+    created_at: str
+
+
+class NoteEnvelope(Out):
+    note: NoteOut
+
+
+class NoteListOut(Out):
+    notes: list[NoteOut]
+
+
+class MentionableOut(Out):
+    """A colleague who may see the conversation, so may be @mentioned in its notes."""
+
+    id: int
+    username: str
+    display_name: str
+
+
+class MentionableListOut(Out):
+    users: list[MentionableOut]
+
+
+class MentionOut(Out):
+    """The caller was @mentioned in a note (the ``MentionView``)."""
+
+    id: int
+    note_id: int
+    conversation_id: int
+    by_user_id: int
+    by_name: str
+    excerpt: str
+    created_at: str
+    read: bool
+
+
+class MentionListOut(Out):
+    mentions: list[MentionOut]
+    unread: int = Field(description="how many of the caller's mentions are unread (in conversations they may see)")
+
+
+class MarkedOut(Out):
+    marked: int = Field(description="how many mentions were marked read")
+
+
 def file_response(*media_types: str) -> dict[int | str, dict[str, Any]]:
     """The ``responses`` of a route that returns a file's bytes, as OpenAPI describes a download."""
     schema = {"type": "string", "format": "binary"}

@@ -24,6 +24,7 @@ class VisitorSessionIn(Strict):
     token: str | None = Field(default=None, max_length=200)
     name: str | None = Field(default=None, max_length=1000)
     lang: str | None = Field(default=None, max_length=35, description="the widget's language, e.g. en or zh-CN")
+    group_id: int | None = Field(default=None, description="the page's skill group, whose own welcome is used")
 
 
 class ConversationOpenIn(Strict):
@@ -57,3 +58,16 @@ class FeedbackIn(Strict):
 
     message_id: int
     helpful: bool
+
+
+class NoteIn(Strict):
+    """An internal note; ``mention_ids`` are colleagues to notify (``@名字`` in the text counts too)."""
+
+    body: str
+    mention_ids: list[int] = Field(default_factory=list, max_length=50)
+
+
+class MentionsReadIn(Strict):
+    """Mark the caller's mentions in one conversation read."""
+
+    conversation_id: int

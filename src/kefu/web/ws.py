@@ -1,9 +1,12 @@
 """The WebSocket endpoint for customers (``?token=`` visitor token) and agents (session cookie).
 
 Client frames (JSON): ``subscribe`` {conversation_id, after_seq}, ``send`` {conversation_id,
-client_msg_id, text}, ``typing`` {conversation_id}, ``read`` {conversation_id, seq}, ``ping``.
+client_msg_id, text}, ``typing`` {conversation_id}, ``read`` {conversation_id, seq}, ``ping``; staff
+only: ``view`` {conversation_id | null} (the conversation the console has open) and ``staff_typing``
+{conversation_id, area: reply | note}.
 Server frames: ``hello``, ``message``, ``conversation``, ``read``, ``typing``, ``subscribed``, ``ack``,
-``error``, ``pong``. A bad frame gets an ``error`` frame and changes nothing; the socket stays open.
+``error``, ``pong``; staff only: ``note``, ``mention``, ``viewers``, ``staff_typing``. A bad frame gets
+an ``error`` frame and changes nothing; the socket stays open.
 """
 
 from __future__ import annotations
@@ -21,8 +24,9 @@ from kefu.channels.web import resolve_visitor
 from kefu.context import Context
 from kefu.conversations import actions
 from kefu.errors import KefuError, NotAuthenticated, Overloaded
+from kefu.notes import actions as note_actions
 from kefu.routing import presence
-from kefu.security.access import load_visible
+from kefu.security.access import load_visible, require_agent
 from kefu.security.auth import resolve_session
 from kefu.security.principals import AgentPrincipal, Principal
 from kefu.storage.errors import is_transient
@@ -62,11 +66,24 @@ class ReadFrame(_Frame):
     seq: int = Field(ge=0)
 
 
+class ViewFrame(_Frame):
+    type: str
+    conversation_id: int | None
+
+
+class StaffTypingFrame(_Frame):
+    type: str
+    conversation_id: int
+    area: str = "note"
+
+
 FRAMES: dict[str, type[_Frame]] = {
     "subscribe": SubscribeFrame,
     "send": SendFrame,
     "typing": TypingFrame,
     "read": ReadFrame,
+    "view": ViewFrame,
+    "staff_typing": StaffTypingFrame,
 }
 
 
@@ -222,5 +239,15 @@ async def _dispatch(ctx: Context, hub: Hub, connection: Connection, frame: _Fram
         return None
     if isinstance(frame, ReadFrame):
         await actions.mark_read(ctx, principal, frame.conversation_id, frame.seq)
+        return None
+    if isinstance(frame, ViewFrame):
+        agent = require_agent(principal)
+        if frame.conversation_id is not None:
+            async with ctx.uow() as uow:
+                await load_visible(uow.session, agent, frame.conversation_id)
+        hub.view(connection, frame.conversation_id)
+        return None
+    if isinstance(frame, StaffTypingFrame):
+        await note_actions.staff_typing(ctx, require_agent(principal), frame.conversation_id, frame.area)
         return None
     return None

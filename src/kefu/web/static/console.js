@@ -2,9 +2,12 @@
 // replies over the WebSocket (with an outbox resent after reconnects), take / close, customer info.
 
 import { ApiError, Socket, api, el, errorText, fullTime, newId, shortTime, waitUntil, wsUrl } from "./api.js";
+import { CannedPicker } from "./canned.js";
 import { ConsoleRouting } from "./console_routing.js";
 import { wireTicketButton } from "./console_ticket.js";
 import { FlowSummary, flowHandover } from "./flow_summary.js";
+import { Collision } from "./collision.js";
+import { Notes } from "./notes.js";
 import { $, avatarTone, initial, setAvatar, signedIn, t } from "./staff_page.js";
 import { Thread, showLightbox } from "./thread.js";
 
@@ -30,6 +33,9 @@ let typingTimer = null;
 let errorTimer = null;
 let openToken = 0;
 let routing = null; // presence, transfer and alerts (console_routing.js)
+let canned = null; // the 话术库 popup and placeholder guard (canned.js)
+let notes = null; // internal notes and mentions (notes.js)
+let collision = null; // who else views or types here (collision.js)
 // The summary of the self-service flow that handed the open conversation over (flow_summary.js).
 const flowSummary = new FlowSummary($("flow-summary"), { t, auth: () => auth() });
 
@@ -223,6 +229,8 @@ async function openConversation(id, { history = false } = {}) {
   if (!history) loadInfo(conv);
   flowSummary.show(conv.id);
   routing.loadNote(history ? null : conv);
+  notes.show(conv, state.thread);
+  collision.open(conv.id);
   if (isMine(conv)) $("reply-input").focus();
 }
 
@@ -409,6 +417,7 @@ function sendReply() {
   const text = input.value;
   const conv = state.conv;
   if (!text.trim() || !isMine(conv)) return;
+  if (canned?.blocksSend()) return; // a 【请填写：…】 placeholder is still in the box
   if (text.length > MAX_CHARS) {
     showError(t("err.message_too_long"));
     return;
@@ -418,6 +427,7 @@ function sendReply() {
   state.outbox.push({ cid, convId: conv.id, text, gen: -1 });
   state.thread.addPending(cid, text);
   input.value = "";
+  canned?.refresh();
   scrollDown(true);
   flush();
 }
@@ -498,6 +508,7 @@ function onFrame(frame) {
         $("chat-main").hidden = true;
         $("chat-empty").hidden = false;
         document.body.classList.remove("show-chat");
+        collision.open(null);
         showError(t("err.not_waiting"));
       }
       scheduleRefresh();
@@ -509,7 +520,7 @@ function onFrame(frame) {
       if (conv && frame.conversation_id === conv.id && frame.sender_kind === "customer") showTyping();
       break;
     default:
-      routing.onFrame(frame);
+      if (!notes.onFrame(frame) && !collision.onFrame(frame)) routing.onFrame(frame);
       break;
   }
 }
@@ -542,11 +553,13 @@ function wire() {
   });
   const form = $("reply");
   const input = $("reply-input");
+  canned = new CannedPicker({ input, conv: () => state.conv, t, auth, showError }); // "/" opens the 话术库
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     sendReply();
   });
   input.addEventListener("keydown", (event) => {
+    if (event.defaultPrevented) return; // the canned-reply popup took the key
     if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
       event.preventDefault();
       sendReply();
@@ -590,6 +603,10 @@ async function start() {
   routing.wire();
   routing.loadPresence();
   wireTicketButton($("ticket-btn"), { convId: () => state.conv?.id, auth, t, onError: showError });
+  const socket = () => state.socket;
+  notes = new Notes({ t, auth, me, socket, showError, open: (id) => openConversation(id) });
+  notes.wire();
+  collision = new Collision({ t, me, socket });
   state.socket = new Socket(() => wsUrl(null), {
     open() {
       state.generation += 1;
@@ -597,6 +614,8 @@ async function start() {
       flush();
       refreshLists();
       routing.loadPresence();
+      collision.reconnect();
+      notes.loadMentions();
     },
     frame: onFrame,
     state(connected) {

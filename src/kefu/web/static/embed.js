@@ -8,6 +8,7 @@
   var configured = (script.getAttribute("data-kefu-server") || "").trim();
   var base = (configured || new URL(script.src, window.location.href).origin).replace(/\/+$/, "");
   var lang = script.getAttribute("data-kefu-lang") || document.documentElement.lang || "zh-CN";
+  var group = script.getAttribute("data-kefu-group") || ""; // a skill group id: its own welcome is shown
 
   function make(tag, className, attrs) {
     var node = document.createElement(tag);
@@ -50,7 +51,7 @@
       if (!frame) {
         frame = make("iframe", "kefu-panel__frame", {
           title: t("embed.open"),
-          src: base + "/widget?embed=1&lang=" + encodeURIComponent(lang),
+          src: base + "/widget?embed=1&lang=" + encodeURIComponent(lang) + (group ? "&group=" + encodeURIComponent(group) : ""),
           allow: "clipboard-write",
         });
         panel.appendChild(frame);

@@ -86,7 +86,7 @@ export function summaryCard(t, summary, opts = {}) {
               {},
               el("code", {}, call.action || call.step || ""),
               el("span", { class: `flow-outcome flow-outcome--${OUTCOME_TONE[call.outcome] || "muted"}` }, known(t, "flowcard.outcome", call.outcome)),
-              call.message ? el("span", { class: "flow-card__msg" }, call.message) : null,
+              callMessage(t, call),
             ),
           ),
         )
@@ -99,6 +99,15 @@ export function summaryCard(t, summary, opts = {}) {
   if (foot.length) body.append(el("p", { class: "flow-card__foot muted" }, foot.join(" · ")));
   card.append(body);
   return card;
+}
+
+/** What the company's system said, or — when kefu could not reach it — why, in the console's language
+ * (kefu's own technical detail stays in the tooltip). */
+function callMessage(t, call) {
+  if (call.outcome === "unavailable") {
+    return el("span", { class: "flow-card__msg", title: call.message || "" }, t("flowcard.unreachable"));
+  }
+  return call.message ? el("span", { class: "flow-card__msg" }, call.message) : null;
 }
 
 /**

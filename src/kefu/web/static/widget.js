@@ -565,7 +565,8 @@ async function start() {
   } catch {
     saved = null;
   }
-  const session = await api("POST", "/api/v1/visitor/session", { body: { ...(saved ? { token: saved } : {}), lang: body.dataset.locale } });
+  const group = Number(new URLSearchParams(window.location.search).get("group")) || null; // the page's skill group
+  const session = await api("POST", "/api/v1/visitor/session", { body: { ...(saved ? { token: saved } : {}), lang: body.dataset.locale, ...(group ? { group_id: group } : {}) } });
   token = session.token;
   customer = session.customer;
   flowUi.menu(session.menu);

@@ -47,6 +47,20 @@ export class FlowWidget {
     if (!message || message.sender_kind === "system") return;
     const meta = message.meta || {};
     this.setSecret(message.sender_kind === "bot" && meta.kind === "flow" && meta.input === "secret");
+    this.retireOldButtons();
+  }
+
+  /** Only the newest step of a flow takes clicks: buttons of the steps before it are switched off, so a
+   * stale 重新发送验证码 cannot start something the customer no longer means. */
+  retireOldButtons() {
+    const steps = document.querySelectorAll('.msg[data-bot-kind="flow"]');
+    steps.forEach((node, index) => {
+      if (index === steps.length - 1) return;
+      for (const button of node.querySelectorAll(".bot-chip")) {
+        button.disabled = true;
+        button.classList.add("is-retired");
+      }
+    });
   }
 
   setSecret(on) {
