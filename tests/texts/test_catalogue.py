@@ -31,6 +31,8 @@ SAMPLES: dict[str, str | int] = {
     "link": "https://kefu.example.com/widget?ticket=T20261202-0001",
     "unsubscribe": "https://kefu.example.com/notify/unsubscribe?token=abc",
     "email": "wang@example.com",
+    "clock": "首次响应",
+    "due": "2026-12-02T10:00+00:00",
 }
 CHANNELS = ("web", "app", *PLAIN_CHANNELS)
 CHINESE = re.compile(r"[\u4e00-\u9fff]")

@@ -16,6 +16,7 @@ from typing import Any
 from kefu.context import Context
 from kefu.errors import InvalidInput, KefuError, NotFound, PermissionDenied
 from kefu.events import TicketAlert, TicketChanged, TicketEventAdded
+from kefu.notify import tickets as notify_tickets
 from kefu.security.principals import AgentPrincipal, CustomerPrincipal, Principal
 from kefu.security.ticket_access import require_visible
 from kefu.storage.repositories import customers as customer_repo
@@ -214,6 +215,7 @@ async def create_in(uow: UnitOfWork, ctx: Context, new: NewTicket, actor: Actor)
         uow.session.add(TicketLink(ticket_id=ticket.id, conversation_id=conversation_id, created_at=now))
         await add_event(uow, ctx, ticket, "link", actor, data={"conversation_id": conversation_id})
     view = await changed(uow, ticket, "created", actor)
+    await notify_tickets.enqueue_ticket_notification(uow, ctx, view.to_dict(), "created")
     if ticket.type_key == types_mod.COMPLAINT:  # complaints always reach a supervisor
         text = ctx.texts.say(
             Phrase("alert.ticket.complaint", {"number": ticket.number, "title": title}), ctx.texts.default_locale
@@ -284,6 +286,9 @@ async def set_status_in(
             )
         )
     ticket.updated_at = now
+    if after in (st.TicketStatus.PENDING, st.TicketStatus.RESOLVED):  # the customer is told (kefu.notify)
+        view = await view_of(uow, ticket)
+        await notify_tickets.enqueue_ticket_notification(uow, ctx, view.to_dict(), after.value)
 
 
 @dataclass(frozen=True, slots=True)
@@ -426,7 +431,8 @@ async def reply(
         policy, cal = await sla.context_for(uow.session, ticket)
         sla.agent_replied(ticket, now, policy, cal)
         ticket.updated_at = now
-        await changed(uow, ticket, "reply", actor)
+        view = await changed(uow, ticket, "reply", actor)
+        await notify_tickets.enqueue_ticket_notification(uow, ctx, view.to_dict(), "replied", reply=body)
         await uow.commit()
     return event
 

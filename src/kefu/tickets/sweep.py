@@ -22,7 +22,7 @@ from kefu.storage.repositories import tickets as repo
 from kefu.storage.tables import Ticket
 from kefu.storage.uow import UnitOfWork
 from kefu.texts import Phrase
-from kefu.tickets import actions, followups, sla
+from kefu.tickets import actions, followups, numbers, sla
 from kefu.tickets.actions import SYSTEM, TicketChanges
 from kefu.tickets.status import ACTIVE
 
@@ -58,7 +58,7 @@ async def _one(uow: UnitOfWork, ctx: Context, ticket_id: int, report: SweepRepor
         return
     policy, _cal = await sla.context_for(uow.session, ticket)
     clock = ctx.texts.render(f"ticket.clock.{ticket.sla_clock}", ctx.texts.default_locale)
-    due_text = ticket.sla_due_at.isoformat(timespec="minutes")
+    due_text = ticket.sla_due_at.astimezone(await numbers.zone(uow.session)).strftime("%m-%d %H:%M")
     data = {"clock": ticket.sla_clock, "due_at": ticket.sla_due_at.isoformat()}
     if ticket.sla_due_at <= now and not ticket.sla_breached:
         ticket.sla_breached = ticket.sla_warned = True

@@ -4,7 +4,7 @@ Also seeds the five ticket types and turns every existing 留言 (leave_messages
 其他 with source "leave" (the leave_messages rows stay: the 留言 API keeps working on them).
 
 Revision ID: 0009
-Revises: 0008
+Revises: 0010
 Create Date: 2026-12-02
 """
 
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0009"
-down_revision = "0008"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 
