@@ -151,3 +151,9 @@ async def groups_page(request: Request) -> Response:
 async def users_page(request: Request) -> Response:
     """Console users: add, change role and groups, reset passwords, deactivate (admins; supervisors look)."""
     return _console_page(request, "users.html")
+
+
+@router.get("/console/tickets")
+async def tickets_page(request: Request) -> Response:
+    """Tickets (工单): the agents' views, one ticket's timeline, replies, notes and status changes."""
+    return _console_page(request, "tickets.html")

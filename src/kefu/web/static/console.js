@@ -5,6 +5,7 @@ import { ApiError, Socket, api, el, errorText, fullTime, newId, shortTime, waitU
 import { CustomerNamer } from "./console_customer.js";
 import { CannedPicker } from "./canned.js";
 import { ConsoleRouting } from "./console_routing.js";
+import { wireTicketButton } from "./console_ticket.js";
 import { FlowSummary, flowHandover } from "./flow_summary.js";
 import { Collision } from "./collision.js";
 import { Notes } from "./notes.js";
@@ -619,6 +620,7 @@ async function start() {
   });
   routing.wire();
   routing.loadPresence();
+  wireTicketButton($("ticket-btn"), { convId: () => state.conv?.id, auth, t, onError: showError });
   const socket = () => state.socket;
   notes = new Notes({ t, auth, me, socket, showError, open: (id) => openConversation(id) });
   notes.wire();

@@ -9,6 +9,7 @@ import { FlowWidget, dots } from "./widget_flow.js";
 import { showPast } from "./widget_history.js";
 import { LeaveMessage } from "./widget_leave.js";
 import { keepEndInView } from "./widget_scroll.js";
+import { MyTickets } from "./widget_tickets.js";
 
 const TOKEN_KEY = "kefu_visitor_token";
 const OUTBOX_KEY = "kefu_outbox";
@@ -64,6 +65,8 @@ const leave = new LeaveMessage({
   showError: (text) => showError(text),
   onQueue: (info) => onQueue(info),
 });
+
+new MyTickets({ t, token: () => token }); // 我的工单 (header button → a panel over the chat)
 
 function loadOutbox() {
   try {

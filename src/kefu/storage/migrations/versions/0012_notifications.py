@@ -17,12 +17,13 @@ ID = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("customers") as batch:
-        batch.add_column(sa.Column("email", sa.String(length=254), nullable=True))
-        batch.add_column(sa.Column("email_verified", sa.Boolean(), server_default=sa.false(), nullable=False))
-        batch.add_column(sa.Column("phone", sa.String(length=32), nullable=True))
-        batch.add_column(sa.Column("phone_verified", sa.Boolean(), server_default=sa.false(), nullable=False))
-        batch.add_column(sa.Column("notify_opt_out", sa.Boolean(), server_default=sa.false(), nullable=False))
+    # Plain ADD COLUMNs (both engines take them): a batch rebuild of ``customers`` on SQLite fails its
+    # foreign-key check once other tables point at customers (an install with data could not upgrade).
+    op.add_column("customers", sa.Column("email", sa.String(length=254), nullable=True))
+    op.add_column("customers", sa.Column("email_verified", sa.Boolean(), server_default=sa.false(), nullable=False))
+    op.add_column("customers", sa.Column("phone", sa.String(length=32), nullable=True))
+    op.add_column("customers", sa.Column("phone_verified", sa.Boolean(), server_default=sa.false(), nullable=False))
+    op.add_column("customers", sa.Column("notify_opt_out", sa.Boolean(), server_default=sa.false(), nullable=False))
     op.create_table(
         "notifications",
         sa.Column("id", ID, nullable=False),
