@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.test_bot_flow import PARAPHRASE, bot_messages, bot_server  # noqa: F401 (fixture)
-from tests.browser.test_chat_flow import customer_says, login, open_widget
+from tests.browser.test_chat_flow import click_bar_link, customer_says, login, open_widget
 from tests.support import ADMIN, AGENT1
 
 pytestmark = pytest.mark.browser
@@ -21,7 +21,7 @@ def test_admin_changes_a_bot_setting_in_the_console(bot_server, new_context):  #
 
     admin = new_context().new_page()
     login(admin, bot_server.url, ADMIN)
-    admin.click("#settings-link")
+    click_bar_link(admin, "#settings-link")
     expect(admin).to_have_url(f"{bot_server.url}/console/settings")
     expect(admin.locator("body.is-ready")).to_be_attached()
     answer = admin.locator("#s-answer_threshold")

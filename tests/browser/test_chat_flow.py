@@ -41,6 +41,15 @@ def login(page: Page, url: str, who: tuple[str, str] = AGENT1) -> None:
     expect(page.locator("body.is-ready")).to_be_attached()
 
 
+def click_bar_link(page: Page, selector: str) -> None:
+    """Click a link of the console's top bar, opening its menu first when the links are folded into it
+    (they are when they do not fit: a phone, or an admin's many links; topbar_menu.js)."""
+    expect(page.locator(f"{selector}:visible, #topbar-menu:visible").first).to_be_visible()
+    if not page.locator(selector).is_visible():
+        page.click("#topbar-menu")
+    page.click(selector)
+
+
 def reload_console(page: Page) -> None:
     """Reload the console and wait until its script is wired up: until then the page's buttons and
     tabs are in the DOM (server-rendered) but clicking them does nothing."""

@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.test_bot_flow import bot_messages, bot_server  # noqa: F401 (fixture)
-from tests.browser.test_chat_flow import customer_says, login, open_widget
+from tests.browser.test_chat_flow import click_bar_link, customer_says, login, open_widget
 from tests.support import ADMIN, AGENT1
 
 pytestmark = pytest.mark.browser
@@ -24,7 +24,7 @@ BAD_CSV = (
 
 def open_kb(page: Page, url: str, who: tuple[str, str] = ADMIN) -> None:
     login(page, url, who)
-    page.click("#kb-link")
+    click_bar_link(page, "#kb-link")
     expect(page).to_have_url(f"{url}/console/kb")
     expect(page.locator("body.is-ready")).to_be_attached()
 

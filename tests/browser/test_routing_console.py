@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.test_chat_flow import customer_says, login, open_widget, reload_console, show_view
+from tests.browser.test_chat_flow import click_bar_link, customer_says, login, open_widget, reload_console, show_view
 from tests.support import ADMIN, AGENT1, AGENT2
 
 pytestmark = pytest.mark.browser
@@ -126,8 +126,7 @@ def test_supervisor_sees_queues_and_reassigns(server, new_context):
 
     admin = new_context().new_page()
     login(admin, server.url, ADMIN)
-    expect(admin.locator("#supervisor-link")).to_be_visible()
-    admin.click("#supervisor-link")
+    click_bar_link(admin, "#supervisor-link")
     expect(admin).to_have_url(f"{server.url}/console/supervisor")
     shared = admin.locator(".panel[data-group=none]")
     expect(shared.locator("tbody tr")).to_have_count(1)

@@ -34,9 +34,14 @@ async def enqueue_ticket_notification(
     uow: UnitOfWork, ctx: Context, ticket_view: Mapping[str, Any], kind: str, *, reply: str = ""
 ) -> list[int]:
     """Tell the ticket's customer about it (their verified addresses, unless they opted out), in
-    ``uow``'s transaction; ``reply`` is the agent's reply for ``replied``. Returns the rows written."""
+    ``uow``'s transaction; ``reply`` is the agent's reply for ``replied``. Returns the rows written.
+    Tickets made from a 留言 are told through the 留言's notices instead."""
     customer_id = ticket_view.get("customer_id")
     if customer_id is None:
+        return []
+    if ticket_view.get("source") == "leave":
+        # A 留言's ticket: the customer hears through the 留言's own notices (its confirmation in the chat,
+        # then "您的留言有了回复"), not once more for the ticket behind it.
         return []
     number = str(ticket_view["number"])
     params: dict[str, Param] = {
