@@ -66,7 +66,7 @@ def test_tickets_csv_and_xlsx(admin: TestClient, agent1: TestClient, customer: T
 
 
 def test_conversations_with_transcripts(admin: TestClient, agent1: TestClient, customer: TestClient) -> None:
-    conv, _ticket = _chat_and_ticket(agent1, customer, '=HYPERLINK("http://x")\x00 坏了\x0b')
+    conv, _ticket = _chat_and_ticket(agent1, customer, '=HYPERLINK("http://x")\x07 坏了\x0b')
     rows = _csv(admin.get(f"/api/v1/conversations/export?from={DAY}&to={DAY}"))
     row = next(r for r in rows if r["id"] == str(conv))
     lines = row["transcript"].split("\n")
